@@ -1,0 +1,111 @@
+"""The `crossborder` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from crossborder import CrossborderError, __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_GATE_FAILED = 0, 1, 2, 3
+
+EPILOG = """\
+environment:
+  CROSSBORDER_DATA_DIR      where raw files, the warehouse, docs and reports live (default ./data)
+  CROSSBORDER_CONFIG        another configuration file (default config/crossborder.toml)
+  CROSSBORDER_CBP_BASE_URL  fetch CBP from this base URL, e.g. a mirror (default https://www.cbp.gov)
+  Any config key: [section] key -> CROSSBORDER_<SECTION>_<KEY>, e.g. CROSSBORDER_HTTP_READ_TIMEOUT_S.
+
+exit codes: 0 ok; 1 a step failed (one-line reason on stderr); 2 usage error; 3 quality gate failed
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    from extractors import SOURCES
+
+    parser = argparse.ArgumentParser(
+        prog="crossborder",
+        description="Collect public data on trafficking and border security into a quality-gated DuckDB warehouse.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"crossborder {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only errors and results")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def source_option(p: argparse.ArgumentParser, required: bool) -> None:
+        p.add_argument("--source", action="append", choices=sorted(SOURCES), required=required, metavar="NAME",
+                       help=f"a source to extract ({', '.join(sorted(SOURCES))}); repeatable" + ("" if required else "; default: all"))
+
+    run = commands.add_parser("run", help="extract, build, validate and publish", description=(
+        "Extract the sources, build the warehouse with dbt, validate it with the quality gate, and publish it "
+        "(an atomic rename to <data>/warehouse.duckdb). A failed gate leaves the published warehouse as it was."))
+    source_option(run, required=False)
+    run.add_argument("--demo", action="store_true", help="fetch from the bundled offline demo mirror (SAMPLE DATA) on a local port")
+
+    extract = commands.add_parser("extract", help="fetch new files into the landing zone", description=(
+        "Fetch what is new from a source into <data>/raw/<source>/ (raw files, manifest, parsed records). "
+        "Never writes the warehouse."))
+    source_option(extract, required=True)
+
+    commands.add_parser("build", help="build a working warehouse from the landing zone (dbt; no network)", description=(
+        "Re-derive records from raw files if needed and run dbt build and dbt docs generate into <data>/work/warehouse.duckdb."))
+    commands.add_parser("validate", help="run the quality gate over the working warehouse", description=(
+        "Validate <data>/work/warehouse.duckdb with the Great Expectations suites; Data Docs go to <data>/gx/data_docs/."))
+    commands.add_parser("publish", help="publish the validated working warehouse", description=(
+        "Move the working warehouse that passed the gate to <data>/warehouse.duckdb (atomic rename)."))
+    commands.add_parser("status", help="what was fetched when, tables, row counts, last gate")
+
+    query = commands.add_parser("query", help="run a read-only SQL query on the published warehouse", description=(
+        "Run SQL against <data>/warehouse.duckdb opened read-only and print the result as a table. "
+        "Tables live in schema marts, e.g. marts.fct_border_encounters."))
+    query.add_argument("sql", help='the SQL, e.g. "select * from marts.fct_drug_seizures limit 5"')
+    query.add_argument("--max-rows", type=int, default=40, help="rows to print at most (default 40)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from crossborder import pipeline
+    from crossborder.config import load_settings
+    from crossborder.progress import Progress
+
+    progress = Progress(quiet=args.quiet)
+    started = time.monotonic()
+    try:
+        settings = load_settings()
+        if args.command == "run":
+            target = pipeline.run(settings, args.source or [], progress, demo=args.demo)
+            progress.say(f"==> done in {time.monotonic() - started:.1f}s: {target}")
+        elif args.command == "extract":
+            pipeline.check_data_dir_kind(settings, demo=False)
+            pipeline.extract(settings, args.source, progress)
+        elif args.command == "build":
+            pipeline.build(settings, progress)
+        elif args.command == "validate":
+            pipeline.validate(settings, progress)
+        elif args.command == "publish":
+            pipeline.publish(settings, progress)
+        elif args.command == "status":
+            from crossborder.status import render_status
+
+            print(render_status(settings))
+        elif args.command == "query":
+            from crossborder.status import run_query
+
+            run_query(settings, args.sql, args.max_rows)
+    except pipeline.GateFailed as exc:
+        print(f"crossborder: {exc}", file=sys.stderr)
+        return EXIT_GATE_FAILED
+    except CrossborderError as exc:
+        print(f"crossborder: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("crossborder: interrupted; the published warehouse is unchanged and the run can be retried", file=sys.stderr)
+        return 130
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""Configuration: the TOML file in the repo, overridden key by key from the environment.
+
+`[http] read_timeout_s` is overridden by CROSSBORDER_HTTP_READ_TIMEOUT_S, and
+`[sources.cbp] base_url` by CROSSBORDER_CBP_BASE_URL. CROSSBORDER_CONFIG names another file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from crossborder import CrossborderError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "crossborder.toml"
+ENV_PREFIX = "CROSSBORDER_"
+
+
+def _coerce(value: str, like: Any, name: str) -> Any:
+    """Turn an environment string into the type of the file's value it replaces."""
+    try:
+        if isinstance(like, bool):
+            if value.strip().lower() in {"1", "true", "yes", "on"}:
+                return True
+            if value.strip().lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError("expected true or false")
+        if isinstance(like, int):
+            return int(value)
+        if isinstance(like, float):
+            return float(value)
+        if isinstance(like, list):
+            return [item.strip() for item in value.split(",") if item.strip()]
+    except ValueError as exc:
+        raise CrossborderError(f"environment variable {name}={value!r} is not valid: {exc}") from exc
+    return value
+
+
+def _overlay(section: Mapping[str, Any], env_prefix: str, environ: Mapping[str, str]) -> dict:
+    merged = dict(section)
+    for key, value in section.items():
+        name = f"{env_prefix}{key.upper()}"
+        if name in environ:
+            merged[key] = _coerce(environ[name], value, name)
+    return merged
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    project_url: str
+    connect_timeout_s: float
+    read_timeout_s: float
+    max_attempts: int
+    backoff_s: float
+    max_backoff_s: float
+    max_retry_after_s: float
+    requests_per_second_per_host: float
+    max_bytes: int
+    obey_robots_txt: bool
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> "HttpSettings":
+        known = {f for f in cls.__dataclass_fields__}
+        missing = known - set(values)
+        if missing:
+            raise CrossborderError(f"config [http] lacks {', '.join(sorted(missing))}")
+        return cls(**{k: values[k] for k in known})
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """One source's URLs and options. Only official hosts and the configured base URL's host are fetched."""
+
+    name: str
+    base_url: str
+    official_hosts: tuple[str, ...]
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        hosts = {h.lower() for h in self.official_hosts}
+        base_host = urlsplit(self.base_url).hostname
+        if base_host:
+            hosts.add(base_host.lower())
+        return frozenset(hosts)
+
+    def url(self, path: str) -> str:
+        """An absolute URL on this source's base URL (which may be a mirror)."""
+        return self.base_url.rstrip("/") + "/" + path.lstrip("/")
+
+    def option(self, key: str) -> Any:
+        try:
+            return self.options[key]
+        except KeyError:
+            raise CrossborderError(f"config [sources.{self.name}] lacks {key}") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    http: HttpSettings
+    sources: Mapping[str, SourceSettings]
+    config_file: Path
+    project_root: Path = PROJECT_ROOT
+
+    def source(self, name: str) -> SourceSettings:
+        try:
+            return self.sources[name]
+        except KeyError:
+            known = ", ".join(sorted(self.sources)) or "none"
+            raise CrossborderError(f"unknown source {name!r} (configured: {known})") from None
+
+    # Where things live under the data directory.
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def warehouse_path(self) -> Path:
+        """The published warehouse analysts read; replaced only by an atomic rename."""
+        return self.data_dir / "warehouse.duckdb"
+
+    @property
+    def work_dir(self) -> Path:
+        """Where dbt builds the next warehouse before the gate passes it."""
+        return self.data_dir / "work"
+
+    @property
+    def work_warehouse_path(self) -> Path:
+        return self.work_dir / "warehouse.duckdb"
+
+    @property
+    def dbt_project_dir(self) -> Path:
+        return self.project_root / "dbt_project"
+
+    @property
+    def dbt_target_dir(self) -> Path:
+        return self.data_dir / "dbt" / "target"
+
+    @property
+    def dbt_log_dir(self) -> Path:
+        return self.data_dir / "dbt" / "logs"
+
+    @property
+    def dbt_docs_dir(self) -> Path:
+        return self.data_dir / "docs" / "dbt"
+
+    @property
+    def gx_dir(self) -> Path:
+        return self.data_dir / "gx"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        return self.gx_dir / "data_docs"
+
+    @property
+    def gate_result_path(self) -> Path:
+        return self.gx_dir / "last_gate.json"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the config file and apply environment overrides."""
+    environ = os.environ if environ is None else environ
+    config_file = Path(environ.get(f"{ENV_PREFIX}CONFIG", DEFAULT_CONFIG))
+    try:
+        raw = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CrossborderError(f"config file {config_file} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CrossborderError(f"config file {config_file} is not valid TOML: {exc}") from None
+
+    http = HttpSettings.from_mapping(_overlay(raw.get("http", {}), f"{ENV_PREFIX}HTTP_", environ))
+    sources = {}
+    for name, section in raw.get("sources", {}).items():
+        values = _overlay(section, f"{ENV_PREFIX}{name.upper()}_", environ)
+        if "base_url" not in values:
+            raise CrossborderError(f"config [sources.{name}] in {config_file} lacks base_url")
+        sources[name] = SourceSettings(
+            name=name,
+            base_url=values.pop("base_url"),
+            official_hosts=tuple(values.pop("official_hosts", ())),
+            options=values,
+        )
+    data_dir = Path(environ.get(f"{ENV_PREFIX}DATA_DIR", "data")).expanduser().resolve()
+    return Settings(data_dir=data_dir, http=http, sources=sources, config_file=config_file)

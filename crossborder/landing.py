@@ -1,0 +1,206 @@
+"""The landing zone: immutable, content-addressed raw files and a manifest of every fetch.
+
+Layout under <data>/raw/<source>/:
+  objects/<sha256[:2]>/<sha256><suffix>   raw bytes as served, never changed once written
+  manifest.jsonl                           one JSON line per fetch (URL, time, status, bytes, sha256, ...)
+  records/<dataset>/<name>.jsonl.gz        parsed records, derived from raw (rebuildable offline)
+  .tmp/                                    downloads in flight; promoted by an atomic rename
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gzip
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from crossborder import CrossborderError
+from crossborder.http import Download, HttpClient
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    source: str
+    url: str
+    final_url: str
+    kind: str  # "page" or "file"
+    fetched_at: str
+    status: int  # 200, or 304 (unchanged: sha256 names the content already held)
+    bytes: int  # bytes downloaded by this fetch (0 for 304)
+    sha256: str
+    path: str  # object path relative to the source's landing directory
+    etag: str | None = None
+    last_modified: str | None = None
+    content_type: str | None = None
+    release_id: str | None = None
+
+
+def atomic_write(path: Path, write: Any, mode: str = "wb") -> None:
+    """Write a file through a temp file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode) as out:
+            write(out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class LandingZone:
+    def __init__(self, raw_dir: Path, source: str):
+        self.source = source
+        self.root = raw_dir / source
+        self.manifest_path = self.root / "manifest.jsonl"
+        self.tmp_dir = self.root / ".tmp"
+
+    # -- manifest ---------------------------------------------------------------------------
+    def entries(self) -> Iterator[ManifestEntry]:
+        if not self.manifest_path.exists():
+            return
+        with self.manifest_path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield ManifestEntry(**json.loads(line))
+                except (ValueError, TypeError) as exc:
+                    raise CrossborderError(f"{self.manifest_path}:{number}: unreadable manifest line: {exc}") from None
+
+    def latest_by_url(self, kind: str | None = None) -> dict[str, ManifestEntry]:
+        """The newest fetch of every URL (whose content is held), in first-seen URL order."""
+        latest: dict[str, ManifestEntry] = {}
+        for entry in self.entries():
+            if kind is None or entry.kind == kind:
+                latest[entry.url] = entry
+        return latest
+
+    def _append(self, entry: ManifestEntry) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(asdict(entry), sort_keys=True) + "\n"
+        with self.manifest_path.open("a", encoding="utf-8") as out:
+            fcntl.flock(out, fcntl.LOCK_EX)  # extract steps of one source may run in parallel
+            out.write(line)
+            out.flush()
+            os.fsync(out.fileno())
+
+    # -- objects ----------------------------------------------------------------------------
+    def object_path(self, entry: ManifestEntry) -> Path:
+        return self.root / entry.path
+
+    def _promote(self, download: Download, suffix: str) -> str:
+        assert download.path is not None and download.sha256 is not None
+        relative = f"objects/{download.sha256[:2]}/{download.sha256}{suffix}"
+        target = self.root / relative
+        if target.exists():
+            download.path.unlink(missing_ok=True)  # same bytes already held
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(download.path, 0o444)
+            os.replace(download.path, target)
+        return relative
+
+    def fetch(self, client: HttpClient, url: str, *, kind: str, suffix: str = "", release_id: str | None = None) -> ManifestEntry:
+        """GET url (conditionally, when its content is already held), land it, record the fetch."""
+        previous = self.latest_by_url().get(url)
+        held = previous is not None and self.object_path(previous).exists()
+        download = client.download(
+            url,
+            self.tmp_dir,
+            etag=previous.etag if held else None,
+            last_modified=previous.last_modified if held else None,
+        )
+        if download.status == 304:
+            assert previous is not None
+            entry = ManifestEntry(
+                source=self.source, url=url, final_url=download.final_url, kind=kind, fetched_at=utc_now(),
+                status=304, bytes=0, sha256=previous.sha256, path=previous.path, etag=previous.etag,
+                last_modified=previous.last_modified, content_type=previous.content_type,
+                release_id=release_id or previous.release_id,
+            )
+        else:
+            entry = ManifestEntry(
+                source=self.source, url=url, final_url=download.final_url, kind=kind, fetched_at=utc_now(),
+                status=download.status, bytes=download.size, sha256=download.sha256 or "",
+                path=self._promote(download, suffix), etag=download.etag, last_modified=download.last_modified,
+                content_type=download.content_type, release_id=release_id,
+            )
+        self._append(entry)
+        return entry
+
+    def first_fetched_at(self, sha256: str) -> str | None:
+        """When this content was first landed (stable across re-runs, unlike the latest check)."""
+        for entry in self.entries():
+            if entry.sha256 == sha256 and entry.status == 200:
+                return entry.fetched_at
+        return None
+
+    # -- parsed records ------------------------------------------------------------------------
+    def records_path(self, dataset: str, name: str) -> Path:
+        return self.root / "records" / dataset / f"{name}.jsonl.gz"
+
+    def write_records(self, dataset: str, name: str, records: Iterable[dict]) -> int:
+        """Write records as gzip NDJSON (atomically); returns the count."""
+        path = self.records_path(dataset, name)
+        count = 0
+
+        def write(out: Any) -> None:
+            nonlocal count
+            # mtime=0 keeps the bytes identical for identical records.
+            with gzip.GzipFile(fileobj=out, mode="wb", mtime=0) as gz:
+                for record in records:
+                    gz.write((json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8"))
+                    count += 1
+
+        atomic_write(path, write)
+        return count
+
+    def write_meta(self, dataset: str, name: str, meta: dict) -> None:
+        """What a records file was derived from; written after the records, so a crash between means a re-parse."""
+        atomic_write(self.meta_path(dataset, name), lambda out: out.write(json.dumps(meta, sort_keys=True, indent=1)), mode="w")
+
+    def meta_path(self, dataset: str, name: str) -> Path:
+        return self.root / "records" / dataset / f"{name}.meta.json"
+
+    def read_meta(self, dataset: str, name: str) -> dict | None:
+        try:
+            return json.loads(self.meta_path(dataset, name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+
+    def write_rejects(self, dataset: str, name: str, rejects: list[dict]) -> Path | None:
+        """Rows a parser could not read, kept beside the records so none is dropped silently."""
+        path = self.root / "records" / dataset / f"{name}.rejected.jsonl"
+        if not rejects:
+            path.unlink(missing_ok=True)
+            return None
+        atomic_write(path, lambda out: out.writelines(json.dumps(r, sort_keys=True) + "\n" for r in rejects), mode="w")
+        return path
+
+
+@contextmanager
+def file_lock(path: Path, what: str) -> Iterator[None]:
+    """An exclusive lock; a second holder is refused at once with a message naming what holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CrossborderError(f"another crossborder process is running {what} (lock {path}); wait for it to finish and retry") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,0 +1,197 @@
+"""The steps the CLI and the Airflow DAGs call: extract, build, validate, publish.
+
+extract   sources -> landing zone (files only; steps of different sources may run at once)
+build     landing zone -> dbt -> a new working warehouse (data/work/warehouse.duckdb)
+validate  Great Expectations gate over the working warehouse (read-only)
+publish   atomic rename of the validated working warehouse to data/warehouse.duckdb
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable
+
+from crossborder import CrossborderError
+from crossborder.config import Settings
+from crossborder.dbt import run_dbt
+from crossborder.landing import file_lock
+from crossborder.progress import Progress
+from extractors import SOURCES, extractor_module
+from extractors.base import ExtractContext, ExtractReport
+
+DEMO_MARKER = "DEMO_DATA"
+# The record folders dbt reads; each must hold at least one file before a build.
+REQUIRED_RECORDS = {
+    "cbp": ("encounters", "drug_seizures"),
+}
+
+
+class GateFailed(CrossborderError):
+    """The quality gate rejected the working warehouse; the published one was left as it was."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def warehouse_lock(settings: Settings):
+    return file_lock(settings.data_dir / ".warehouse.lock", "a warehouse build, validation or publish")
+
+
+# -- demo / live separation --------------------------------------------------------------------
+def check_data_dir_kind(settings: Settings, demo: bool) -> None:
+    """Refuse to mix the demo's sample data and live data in one data directory."""
+    marker = settings.data_dir / DEMO_MARKER
+    has_raw = settings.raw_dir.exists() and any(settings.raw_dir.iterdir())
+    if demo and has_raw and not marker.exists():
+        raise CrossborderError(
+            f"{settings.data_dir} holds live data; the demo's sample data would mix with it. "
+            f"Run the demo with another CROSSBORDER_DATA_DIR."
+        )
+    if not demo and marker.exists():
+        raise CrossborderError(
+            f"{settings.data_dir} holds the offline demo's sample data; live data would mix with it. "
+            f"Remove it (make clean) or set CROSSBORDER_DATA_DIR to another folder."
+        )
+    if demo:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        marker.write_text("This data directory was built by `crossborder run --demo` from SAMPLE DATA.\n", encoding="utf-8")
+
+
+def with_mirror(settings: Settings, base_url: str, sources: Iterable[str]) -> Settings:
+    """Settings that fetch the given sources from a local mirror, without politeness delays."""
+    patched = dict(settings.sources)
+    for name in sources:
+        patched[name] = replace(settings.source(name), base_url=base_url)
+    return replace(settings, sources=patched, http=replace(settings.http, requests_per_second_per_host=0.0))
+
+
+# -- steps ---------------------------------------------------------------------------------------
+def extract(settings: Settings, sources: Iterable[str], progress: Progress) -> list[ExtractReport]:
+    """Land what is new for each source. Raises after all sources ran if any of them failed."""
+    reports = []
+    for name in sources:
+        module = extractor_module(name)
+        with progress.step(f"extract {name}"), file_lock(settings.raw_dir / name / ".lock", f"an extract of {name}"):
+            report = module.extract(ExtractContext.create(settings, name, progress))
+        progress.say(f"    {report.summary()}")
+        for failure in report.failures:
+            progress.say(f"    FAILED {failure}")
+        reports.append(report)
+    failed = [r for r in reports if not r.ok]
+    if failed:
+        first = failed[0].failures[0]
+        count = sum(len(r.failures) for r in failed)
+        raise CrossborderError(f"extract failed ({count} problem{'s' if count > 1 else ''}); first: {first}")
+    return reports
+
+
+def refresh(settings: Settings, sources: Iterable[str], progress: Progress) -> list[ExtractReport]:
+    """Re-derive records from the raw files already landed (no network)."""
+    reports = []
+    for name in sources:
+        module = extractor_module(name)
+        with file_lock(settings.raw_dir / name / ".lock", f"an extract of {name}"):
+            report = ExtractReport(source=name)
+            module.refresh_records(ExtractContext.create(settings, name, progress), report)
+        if not report.ok:
+            raise CrossborderError(f"records of {name} could not be derived from raw: {report.failures[0]}")
+        reports.append(report)
+    return reports
+
+
+def _check_records(settings: Settings) -> None:
+    for source, datasets in REQUIRED_RECORDS.items():
+        for dataset in datasets:
+            folder = settings.raw_dir / source / "records" / dataset
+            if not any(folder.glob("*.jsonl.gz")):
+                raise CrossborderError(
+                    f"no {source} {dataset} records in {folder}: run `crossborder extract --source {source}` first"
+                )
+
+
+def build(settings: Settings, progress: Progress) -> Path:
+    """Build a fresh working warehouse from the landing zone with dbt (models, tests, docs)."""
+    refresh(settings, REQUIRED_RECORDS, progress)
+    _check_records(settings)
+    work = settings.work_warehouse_path
+    with warehouse_lock(settings), progress.step("build (dbt)"):
+        work.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (work, work.with_suffix(".duckdb.wal")):
+            stale.unlink(missing_ok=True)
+        run_dbt(settings, work, progress, "build")
+        run_dbt(settings, work, progress, "docs", "generate")
+    progress.say(f"    dbt docs: {settings.dbt_target_dir / 'index.html'}")
+    return work
+
+
+def validate(settings: Settings, progress: Progress):
+    """Run the quality gate over the working warehouse; raise GateFailed when it fails."""
+    work = settings.work_warehouse_path
+    if not work.exists():
+        raise CrossborderError(f"no working warehouse at {work}: run `crossborder build` first")
+    with warehouse_lock(settings), progress.step("validate (Great Expectations)"):
+        from expectations.gate import run_gate  # GX takes seconds to import
+
+        result = run_gate(work, settings.data_docs_dir, settings.gate_result_path)
+        _stamp_gate_result(settings.gate_result_path, sha256_of(work))
+    progress.say(f"    {result.summary()}")
+    if not result.passed:
+        raise GateFailed(
+            f"quality gate failed: {result.summary()} The published warehouse {settings.warehouse_path} was not changed."
+        )
+    return result
+
+
+def _stamp_gate_result(result_path: Path, warehouse_sha256: str) -> None:
+    """Tie the gate result to the exact file it judged, so publish moves only that file."""
+    summary = json.loads(result_path.read_text(encoding="utf-8"))
+    summary["warehouse_sha256"] = warehouse_sha256
+    result_path.write_text(json.dumps(summary, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def publish(settings: Settings, progress: Progress) -> Path:
+    """Atomically replace the published warehouse with the working one the gate passed."""
+    work, target = settings.work_warehouse_path, settings.warehouse_path
+    with warehouse_lock(settings), progress.step("publish"):
+        if not work.exists():
+            raise CrossborderError(f"nothing to publish: no working warehouse at {work} (run build and validate first)")
+        try:
+            gate = json.loads(settings.gate_result_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CrossborderError(f"{work} has not been validated: run `crossborder validate` first") from None
+        if not gate.get("passed"):
+            raise GateFailed(f"the last quality gate failed; {work} is not published (see {gate.get('data_docs_index')})")
+        if gate.get("warehouse_sha256") != sha256_of(work):
+            raise CrossborderError(f"{work} changed after it was validated: run `crossborder validate` again")
+        os.replace(work, target)  # atomic on one filesystem: readers see the old file or the new one
+        progress.say(f"    published {target}")
+    return target
+
+
+def run(settings: Settings, sources: Iterable[str], progress: Progress, *, demo: bool = False) -> Path:
+    """extract -> build -> validate -> publish."""
+    sources = list(sources) or list(SOURCES)
+    check_data_dir_kind(settings, demo)
+    if demo:
+        from crossborder.demo import MIRRORED_SOURCES, serve_mirror
+
+        missing = [s for s in sources if s not in MIRRORED_SOURCES]
+        if missing:
+            raise CrossborderError(f"the demo mirror has no data for {', '.join(missing)} (it plays: {', '.join(MIRRORED_SOURCES)})")
+        with serve_mirror() as base_url:
+            progress.say(f"==> demo mirror (SAMPLE DATA) serving at {base_url}")
+            extract(with_mirror(settings, base_url, sources), sources, progress)
+    else:
+        extract(settings, sources, progress)
+    build(settings, progress)
+    validate(settings, progress)
+    return publish(settings, progress)

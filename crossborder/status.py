@@ -1,0 +1,115 @@
+"""What `crossborder status` shows: fetches per source, published tables, the last gate."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from crossborder import CrossborderError
+from crossborder.config import Settings
+from crossborder.landing import LandingZone
+from extractors import SOURCES
+
+
+def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The published warehouse, read-only: an analyst's query never blocks or changes a build."""
+    path = settings.warehouse_path
+    if not path.exists():
+        raise CrossborderError(f"no published warehouse at {path}: run `crossborder run` (or `make warehouse`) first")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def landing_status(settings: Settings) -> list[dict]:
+    rows = []
+    for source in SOURCES:
+        landing = LandingZone(settings.raw_dir, source)
+        entries = list(landing.entries())
+        files = landing.latest_by_url(kind="file")
+        rows.append({
+            "source": source,
+            "fetches": len(entries),
+            "last_fetch": max((e.fetched_at for e in entries), default=None),
+            "last_new_content": max((e.fetched_at for e in entries if e.status == 200), default=None),
+            "files_held": len(files),
+            "bytes_held": sum((landing.object_path(e).stat().st_size for e in files.values() if landing.object_path(e).exists()), 0),
+        })
+    return rows
+
+
+def table_status(settings: Settings) -> list[dict]:
+    if not settings.warehouse_path.exists():
+        return []
+    con = open_published(settings)
+    try:
+        tables = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema = 'marts' order by table_name"
+        ).fetchall()
+        rows = []
+        for schema, table in tables:
+            columns = {r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                [schema, table]).fetchall()}
+            count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0][0]
+            latest = None
+            if "month_start" in columns:
+                latest = con.execute(f'select max(month_start) from "{schema}"."{table}"').fetchall()[0][0]
+            rows.append({"table": f"{schema}.{table}", "rows": count, "latest_month": str(latest)[:7] if latest else None})
+        return rows
+    finally:
+        con.close()
+
+
+def gate_status(settings: Settings) -> dict | None:
+    try:
+        return json.loads(settings.gate_result_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+def render_status(settings: Settings) -> str:
+    lines = [f"data directory: {settings.data_dir}"]
+    if (settings.data_dir / "DEMO_DATA").exists():
+        lines.append("  (holds the offline demo's SAMPLE DATA)")
+    lines.append("")
+    lines.append("landing zone:")
+    for row in landing_status(settings):
+        lines.append(
+            f"  {row['source']}: {row['fetches']} fetches, last {row['last_fetch'] or 'never'}; "
+            f"new content last landed {row['last_new_content'] or 'never'}; {row['files_held']} files held ({row['bytes_held']} bytes)"
+        )
+    lines.append("")
+    path = settings.warehouse_path
+    if path.exists():
+        published = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+        lines.append(f"published warehouse: {path} (published {published})")
+        width = max((len(r["table"]) for r in table_status(settings)), default=10)
+        for row in table_status(settings):
+            latest = f", latest month {row['latest_month']}" if row["latest_month"] else ""
+            lines.append(f"  {row['table']:<{width}}  {row['rows']:>9} rows{latest}")
+    else:
+        lines.append(f"published warehouse: none yet ({path})")
+    lines.append("")
+    gate = gate_status(settings)
+    if gate is None:
+        lines.append("last quality gate: never run")
+    else:
+        verdict = "PASSED" if gate.get("passed") else "FAILED"
+        lines.append(f"last quality gate: {verdict} at {gate.get('run_at') or gate.get('timestamp')}; Data Docs: {gate.get('data_docs_index')}")
+    return "\n".join(lines)
+
+
+def run_query(settings: Settings, sql: str, max_rows: int) -> None:
+    con = open_published(settings)
+    try:
+        try:
+            relation = con.sql(sql)
+        except duckdb.Error as exc:
+            raise CrossborderError(f"query failed: {str(exc).splitlines()[0]}") from None
+        if relation is not None:
+            relation.show(max_rows=max_rows, max_width=200)
+    finally:
+        con.close()

@@ -1,0 +1,62 @@
+"""What every extractor shares: its context (client, landing zone, settings) and its report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from crossborder.config import Settings, SourceSettings
+from crossborder.http import HttpClient
+from crossborder.landing import LandingZone
+from crossborder.progress import Progress
+
+
+@dataclass
+class ExtractReport:
+    source: str
+    checked: int = 0  # URLs requested
+    downloaded: int = 0  # of those, new content landed
+    unchanged: int = 0  # of those, 304 or the same bytes again
+    records: dict[str, int] = field(default_factory=dict)  # dataset -> records (re)written this run
+    rejected_rows: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        written = ", ".join(f"{n} {dataset} records" for dataset, n in sorted(self.records.items())) or "no records rewritten"
+        line = (
+            f"{self.source}: {self.checked} URLs checked, {self.downloaded} downloaded, "
+            f"{self.unchanged} unchanged; {written}; {self.rejected_rows} rows rejected"
+        )
+        if self.failures:
+            line += f"; {len(self.failures)} failed"
+        return line
+
+
+@dataclass
+class ExtractContext:
+    settings: Settings
+    source: SourceSettings
+    client: HttpClient
+    landing: LandingZone
+    progress: Progress
+
+    @classmethod
+    def create(cls, settings: Settings, source_name: str, progress: Progress | None = None) -> "ExtractContext":
+        progress = progress or Progress()
+        source = settings.source(source_name)
+        client = HttpClient(settings.http, source_name, source.allowed_hosts, on_progress=progress.download)
+        return cls(settings, source, client, LandingZone(settings.raw_dir, source_name), progress)
+
+    def fetch(self, url: str, *, kind: str, suffix: str = "", release_id: str | None = None, report: ExtractReport):
+        """Fetch and land one URL, counting it in the report."""
+        entry = self.landing.fetch(self.client, url, kind=kind, suffix=suffix, release_id=release_id)
+        report.checked += 1
+        if entry.status == 304:
+            report.unchanged += 1
+        else:
+            report.downloaded += 1
+        self.progress.fetched(url, entry.status, entry.bytes)
+        return entry

@@ -1,0 +1,81 @@
+"""Shared fixtures: settings pointed at a temp data dir and a local server playing the sources."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from werkzeug import Request, Response
+
+from crossborder.config import load_settings
+from crossborder.progress import Progress
+
+REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "real-data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def real_data(*parts: str) -> Path:
+    """A file of ../shared/real-data, or a clean skip where that folder is absent."""
+    path = REAL_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data sample {path} is not available")
+    return path
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch, httpserver):
+    """Environment for a pipeline run: temp data dir, CBP at the local server, no politeness delays."""
+    values = {
+        "CROSSBORDER_DATA_DIR": str(tmp_path / "data"),
+        "CROSSBORDER_CBP_BASE_URL": httpserver.url_for("/").rstrip("/"),
+        "CROSSBORDER_HTTP_REQUESTS_PER_SECOND_PER_HOST": "0",
+        "CROSSBORDER_HTTP_BACKOFF_S": "0.01",
+        "CROSSBORDER_HTTP_MAX_BACKOFF_S": "0.05",
+        "CROSSBORDER_HTTP_READ_TIMEOUT_S": "5",
+    }
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    return values
+
+
+@pytest.fixture
+def settings(env):
+    return load_settings()
+
+
+@pytest.fixture
+def quiet():
+    return Progress(quiet=True)
+
+
+class Site:
+    """A local web site with conditional GET (ETag), whose pages can change between runs."""
+
+    def __init__(self, httpserver):
+        self.httpserver = httpserver
+        self.pages: dict[str, tuple[bytes, str]] = {}
+        self.hits: list[tuple[str, int]] = []
+        httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /private/\n")
+
+    def put(self, path: str, body: bytes | str, content_type: str = "text/csv") -> None:
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        first = path not in self.pages
+        self.pages[path] = (body, content_type)
+        if first:
+            self.httpserver.expect_request(path).respond_with_handler(lambda request, p=path: self._serve(p, request))
+
+    def _serve(self, path: str, request: Request) -> Response:
+        body, content_type = self.pages[path]
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if request.headers.get("If-None-Match") == etag:
+            self.hits.append((path, 304))
+            return Response(status=304, headers={"ETag": etag})
+        self.hits.append((path, 200))
+        return Response(body, status=200, content_type=content_type, headers={"ETag": etag})
+
+
+@pytest.fixture
+def site(httpserver):
+    return Site(httpserver)
