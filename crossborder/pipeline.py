@@ -94,18 +94,40 @@ def extract(settings: Settings, sources: Iterable[str], progress: Progress) -> l
     return reports
 
 
+def _raise_failures(report: ExtractReport) -> None:
+    if report.failures:
+        more = f" (and {len(report.failures) - 1} more)" if len(report.failures) > 1 else ""
+        raise CrossborderError(f"{report.failures[0]}{more}")
+
+
+# The extract split in three, for schedulers that map one task per file (the Airflow DAGs).
+def plan_extract(settings: Settings, source: str, progress: Progress) -> list[str]:
+    """Discover a source's work items (file URLs); raises if discovery failed."""
+    report = ExtractReport(source=source)
+    items = extractor_module(source).plan(ExtractContext.create(settings, source, progress), report)
+    _raise_failures(report)
+    return items
+
+
+def fetch_item(settings: Settings, source: str, item: str, progress: Progress) -> dict:
+    """Land one work item; returns what happened (for task logs and XCom)."""
+    report = ExtractReport(source=source)
+    extractor_module(source).fetch(ExtractContext.create(settings, source, progress), item, report)
+    return {"item": item, "downloaded": report.downloaded, "unchanged": report.unchanged}
+
+
+def finish_extract(settings: Settings, source: str, progress: Progress) -> ExtractReport:
+    """Derive records from everything landed; raises naming the file if any could not be parsed."""
+    with file_lock(settings.raw_dir / source / ".lock", f"an extract of {source}"):
+        report = ExtractReport(source=source)
+        extractor_module(source).refresh_records(ExtractContext.create(settings, source, progress), report)
+    _raise_failures(report)
+    return report
+
+
 def refresh(settings: Settings, sources: Iterable[str], progress: Progress) -> list[ExtractReport]:
     """Re-derive records from the raw files already landed (no network)."""
-    reports = []
-    for name in sources:
-        module = extractor_module(name)
-        with file_lock(settings.raw_dir / name / ".lock", f"an extract of {name}"):
-            report = ExtractReport(source=name)
-            module.refresh_records(ExtractContext.create(settings, name, progress), report)
-        if not report.ok:
-            raise CrossborderError(f"records of {name} could not be derived from raw: {report.failures[0]}")
-        reports.append(report)
-    return reports
+    return [finish_extract(settings, name, progress) for name in sources]
 
 
 def _check_records(settings: Settings) -> None:

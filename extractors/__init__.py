@@ -1,7 +1,11 @@
 """Extractors: one module per source, each writing only into the landing zone.
 
-Every module exposes `extract(ctx: ExtractContext) -> ExtractReport` (fetch what is new, then
-derive records) and `refresh_records(ctx, report)` (derive records from raw files alone, offline).
+Every module exposes the same four functions, so the CLI runs them in one go and an Airflow DAG
+can map the fetches over tasks:
+- `plan(ctx, report) -> list[str]`: discover the work items (e.g. file URLs), landing what it read;
+- `fetch(ctx, item, report)`: land one work item;
+- `refresh_records(ctx, report)`: derive records from the raw files held (offline);
+- `extract(ctx) -> ExtractReport`: all three.
 """
 
 from __future__ import annotations

@@ -263,9 +263,8 @@ def _type_record(record: dict) -> str | None:
 
 
 # -- extraction ----------------------------------------------------------------------------------
-def extract(ctx: ExtractContext) -> ExtractReport:
-    """Fetch both landing pages, land every release they list, then refresh the records."""
-    report = ExtractReport(source="cbp")
+def plan(ctx: ExtractContext, report: ExtractReport) -> list[str]:
+    """Fetch both landing pages and return the URL of every release they list (the work items)."""
     releases: dict[str, Release] = {}
     for page_option in ("encounters_page", "drug_seizures_page"):
         page_url = ctx.source.url(ctx.source.option(page_option))
@@ -280,9 +279,23 @@ def extract(ctx: ExtractContext) -> ExtractReport:
             report.failures.append(f"cbp: {page_url}: no release CSV links found on the page (has the page layout changed?)")
         for release in wanted:
             releases.setdefault(release.url, release)
-    for release in releases.values():
+    return list(releases)
+
+
+def fetch(ctx: ExtractContext, item: str, report: ExtractReport) -> None:
+    """Land one release file (a work item from plan)."""
+    release = release_from_url(item)
+    if release is None:
+        raise CrossborderError(f"cbp: {item} is not a CBP release URL")
+    ctx.fetch(item, kind="file", suffix=".csv", release_id=release.release_id, report=report)
+
+
+def extract(ctx: ExtractContext) -> ExtractReport:
+    """plan, fetch every item, then refresh the records: the whole extract in one call."""
+    report = ExtractReport(source="cbp")
+    for item in plan(ctx, report):
         try:
-            ctx.fetch(release.url, kind="file", suffix=".csv", release_id=release.release_id, report=report)
+            fetch(ctx, item, report)
         except FetchError as exc:
             report.failures.append(str(exc))
     refresh_records(ctx, report)

@@ -1,0 +1,81 @@
+"""The shape every suite module uses: a ``Check`` is one GX suite over one SQL query.
+
+Helpers here build common GX expectations. They import Great Expectations inside the
+function, so defining checks stays cheap; only the gate calls them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation suite, validated over the DataFrame that ``sql`` returns.
+
+    name: the GX suite name, e.g. ``marts.fct_border_encounters`` (also the Data Docs page).
+    sql: a read-only DuckDB query: a table, or a query computing a reconciliation.
+    tables: every table or view the query reads, ``schema.name``; if one is missing the
+        gate fails this suite with a message naming it instead of running the query.
+    expectations: a zero-argument callable returning GX expectation objects; called only
+        after Great Expectations is imported.
+    id_columns: columns shown beside each unexpected value (GX ``unexpected_index_column_names``),
+        so a failure says which release, fiscal year or row it is about.
+    """
+
+    name: str
+    sql: str
+    tables: tuple[str, ...]
+    expectations: Callable[[], list[Any]]
+    id_columns: tuple[str, ...] = ()
+    description: str = ""
+
+    def build_expectations(self) -> list[Any]:
+        return list(self.expectations())
+
+
+# Helpers building GX expectations (call them inside a Check's ``expectations`` callable).
+
+
+def row_count_between(min_value: int, max_value: int) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectTableRowCountToBeBetween(min_value=min_value, max_value=max_value)]
+
+
+def not_null(columns: Iterable[str]) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToNotBeNull(column=column) for column in columns]
+
+
+def at_least(columns: Iterable[str], min_value: float) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToBeBetween(column=column, min_value=min_value) for column in columns]
+
+
+def in_set(column: str, values: Sequence[Any]) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values))]
+
+
+def unique_together(columns: Sequence[str]) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectCompoundColumnsToBeUnique(column_list=list(columns))]
+
+
+def equal_to(column: str, value: float) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToBeBetween(column=column, min_value=value, max_value=value)]
+
+
+def pairs_equal(pairs: Iterable[tuple[str, str]]) -> list[Any]:
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnPairValuesToBeEqual(column_A=a, column_B=b) for a, b in pairs]

@@ -1,0 +1,250 @@
+"""Quality gate suites for the CBP data (border encounters and drug seizures).
+
+Four kinds of check:
+  * the two marts: row count, not-null keys, non-negative measures, accepted values, grain;
+  * completeness: no month missing inside any release's range in staging;
+  * reconciliation: per fiscal year, mart totals equal the staging totals of the releases
+    ``intermediate.int_cbp__fiscal_year_sources`` names as the winners.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from expectations.suites.base import (
+    Check,
+    at_least,
+    equal_to,
+    in_set,
+    not_null,
+    pairs_equal,
+    row_count_between,
+    unique_together,
+)
+
+MIN_ROWS = 1
+MAX_ROWS = 20_000_000
+
+ENCOUNTERS_MART = "marts.fct_border_encounters"
+DRUGS_MART = "marts.fct_drug_seizures"
+ENCOUNTERS_STAGING = "staging.stg_cbp__encounters"
+DRUGS_STAGING = "staging.stg_cbp__drug_seizures"
+FISCAL_YEAR_SOURCES = "intermediate.int_cbp__fiscal_year_sources"
+
+ENCOUNTER_COMPONENTS = ("Office of Field Operations", "U.S. Border Patrol")
+ENCOUNTER_REGIONS = ("Northern Land Border", "Southwest Land Border", "Other")
+ENCOUNTER_KEYS = (
+    "month_start",
+    "fiscal_year",
+    "component",
+    "land_border_region",
+    "area_of_responsibility",
+    "aor_code",
+    "encounter_type",
+    "release_id",
+    "encounter_count",
+)
+ENCOUNTER_GRAIN = (
+    "month_start",
+    "component",
+    "land_border_region",
+    "aor_code",
+    "demographic",
+    "citizenship",
+    "title_of_authority",
+    "encounter_type",
+)
+
+DRUG_COMPONENTS = ("Office of Field Operations", "U.S. Border Patrol", "Air and Marine Operations")
+DRUG_REGIONS = ("Coastal/Interior", "Northern Border", "Southwest Border")
+DRUG_KEYS = (
+    "month_start",
+    "fiscal_year",
+    "component",
+    "region",
+    "aor_code",
+    "drug_type",
+    "release_id",
+    "event_count",
+    "quantity_lbs",
+)
+DRUG_GRAIN = ("month_start", "component", "region", "land_filter", "aor_code", "drug_type")
+
+# Shown beside unexpected values in failures and Data Docs.
+MART_ID_COLUMNS = ("release_id", "month_start", "aor_code")
+
+
+def _encounters_mart() -> list[Any]:
+    return [
+        *row_count_between(MIN_ROWS, MAX_ROWS),
+        *not_null(ENCOUNTER_KEYS),
+        *at_least(["encounter_count"], 0),
+        *in_set("component", ENCOUNTER_COMPONENTS),
+        *in_set("land_border_region", ENCOUNTER_REGIONS),
+        *unique_together(ENCOUNTER_GRAIN),
+    ]
+
+
+def _drugs_mart() -> list[Any]:
+    return [
+        *row_count_between(MIN_ROWS, MAX_ROWS),
+        *not_null(DRUG_KEYS),
+        *at_least(["event_count", "quantity_lbs"], 0),
+        *in_set("component", DRUG_COMPONENTS),
+        *in_set("region", DRUG_REGIONS),
+        *unique_together(DRUG_GRAIN),
+    ]
+
+
+def _completeness_sql(staging_table: str) -> str:
+    # months between first and last month inclusive, less the distinct months present
+    return f"""
+        select
+            release_id,
+            min(month) as first_month,
+            max(month) as last_month,
+            count(distinct month)::bigint as months_present,
+            (date_diff('month', min(month), max(month)) + 1 - count(distinct month))::bigint
+                as missing_months
+        from (
+            select release_id, date_trunc('month', month_start) as month
+            from {staging_table}
+            where month_start is not null
+        ) as months
+        group by release_id
+        order by release_id
+    """
+
+
+def _completeness() -> list[Any]:
+    return [*row_count_between(MIN_ROWS, MAX_ROWS), *equal_to("missing_months", 0)]
+
+
+def _reconciliation_sql(
+    dataset: str, staging_table: str, mart_table: str, grain: tuple[str, ...], measures: dict[str, str]
+) -> str:
+    """One row per fiscal year: the winning releases' staging rows beside the mart's.
+
+    ``staging_keys`` (distinct grain keys of the winners' staging rows) is compared with
+    ``mart_rows``: the mart sums staging rows that share a key, so it has one row per key,
+    not one per staging row. ``measures`` maps a measure name to an aggregate template,
+    ``{t}`` standing for the table alias; the same aggregate is applied to both sides,
+    giving ``staging_<name>`` and ``mart_<name>``. A fiscal year on one side only gets
+    zeros on the other.
+    """
+    keys = ", ".join(f"s.{column}" for column in grain)
+    staging_cols = "".join(f",\n            {expr.format(t='s')} as staging_{name}" for name, expr in measures.items())
+    mart_cols = "".join(f",\n            {expr.format(t='m')} as mart_{name}" for name, expr in measures.items())
+    outputs = "".join(
+        f",\n        coalesce(st.staging_{name}, 0) as staging_{name}"
+        f",\n        coalesce(mt.mart_{name}, 0) as mart_{name}"
+        for name in measures
+    )
+    return f"""
+        with winners as (
+            select distinct release_id, fiscal_year
+            from {FISCAL_YEAR_SOURCES}
+            where dataset = '{dataset}'
+        ),
+        winning_rows as (
+            select s.*
+            from {staging_table} as s
+            join winners as w on w.release_id = s.release_id and w.fiscal_year = s.fiscal_year
+        ),
+        st as (
+            select s.fiscal_year{staging_cols}
+            from winning_rows as s
+            group by s.fiscal_year
+        ),
+        st_keys as (
+            select fiscal_year, count(*)::bigint as staging_keys
+            from (select distinct s.fiscal_year, {keys} from winning_rows as s) as k
+            group by fiscal_year
+        ),
+        mt as (
+            select m.fiscal_year, count(*)::bigint as mart_rows{mart_cols}
+            from {mart_table} as m
+            group by m.fiscal_year
+        )
+        select
+        coalesce(st.fiscal_year, mt.fiscal_year) as fiscal_year,
+        coalesce(k.staging_keys, 0) as staging_keys,
+        coalesce(mt.mart_rows, 0) as mart_rows{outputs}
+        from st
+        left join st_keys as k on k.fiscal_year = st.fiscal_year
+        full outer join mt on mt.fiscal_year = st.fiscal_year
+        order by fiscal_year
+    """
+
+
+ENCOUNTER_MEASURES = {"encounter_count": "sum({t}.encounter_count)::bigint"}
+DRUG_MEASURES = {
+    "event_count": "sum({t}.event_count)::bigint",
+    "quantity_lbs": "round(sum({t}.quantity_lbs), 6)",
+}
+
+
+def _reconciliation(measures: dict[str, str]) -> Any:
+    def build() -> list[Any]:
+        return [
+            *row_count_between(MIN_ROWS, MAX_ROWS),
+            *pairs_equal([("staging_keys", "mart_rows")]),
+            *pairs_equal([(f"staging_{name}", f"mart_{name}") for name in measures]),
+        ]
+
+    return build
+
+
+def checks() -> list[Check]:
+    return [
+        Check(
+            name=ENCOUNTERS_MART,
+            sql=f"select * from {ENCOUNTERS_MART}",
+            tables=(ENCOUNTERS_MART,),
+            expectations=_encounters_mart,
+            id_columns=MART_ID_COLUMNS,
+            description="Border encounters mart: keys, measures, accepted values, grain.",
+        ),
+        Check(
+            name=DRUGS_MART,
+            sql=f"select * from {DRUGS_MART}",
+            tables=(DRUGS_MART,),
+            expectations=_drugs_mart,
+            id_columns=MART_ID_COLUMNS,
+            description="Drug seizures mart: keys, measures, accepted values, grain.",
+        ),
+        Check(
+            name="completeness.stg_cbp__encounters",
+            sql=_completeness_sql(ENCOUNTERS_STAGING),
+            tables=(ENCOUNTERS_STAGING,),
+            expectations=_completeness,
+            id_columns=("release_id",),
+            description="No month missing between a release's first and last month.",
+        ),
+        Check(
+            name="completeness.stg_cbp__drug_seizures",
+            sql=_completeness_sql(DRUGS_STAGING),
+            tables=(DRUGS_STAGING,),
+            expectations=_completeness,
+            id_columns=("release_id",),
+            description="No month missing between a release's first and last month.",
+        ),
+        Check(
+            name="reconciliation.encounters",
+            sql=_reconciliation_sql(
+                "encounters", ENCOUNTERS_STAGING, ENCOUNTERS_MART, ENCOUNTER_GRAIN, ENCOUNTER_MEASURES
+            ),
+            tables=(FISCAL_YEAR_SOURCES, ENCOUNTERS_STAGING, ENCOUNTERS_MART),
+            expectations=_reconciliation(ENCOUNTER_MEASURES),
+            id_columns=("fiscal_year",),
+            description="Per fiscal year, mart rows and encounter totals match the winning releases in staging.",
+        ),
+        Check(
+            name="reconciliation.drug_seizures",
+            sql=_reconciliation_sql("drug_seizures", DRUGS_STAGING, DRUGS_MART, DRUG_GRAIN, DRUG_MEASURES),
+            tables=(FISCAL_YEAR_SOURCES, DRUGS_STAGING, DRUGS_MART),
+            expectations=_reconciliation(DRUG_MEASURES),
+            id_columns=("fiscal_year",),
+            description="Per fiscal year, mart rows, events and pounds match the winning releases in staging.",
+        ),
+    ]
