@@ -24,10 +24,6 @@ from extractors import SOURCES, extractor_module
 from extractors.base import ExtractContext, ExtractReport
 
 DEMO_MARKER = "DEMO_DATA"
-# The record folders dbt reads; each must hold at least one file before a build.
-REQUIRED_RECORDS = {
-    "cbp": ("encounters", "drug_seizures"),
-}
 
 
 class GateFailed(CrossborderError):
@@ -130,9 +126,10 @@ def refresh(settings: Settings, sources: Iterable[str], progress: Progress) -> l
     return [finish_extract(settings, name, progress) for name in sources]
 
 
-def _check_records(settings: Settings) -> None:
-    for source, datasets in REQUIRED_RECORDS.items():
-        for dataset in datasets:
+def check_records(settings: Settings) -> None:
+    """Every records folder dbt reads (each extractor's DATASETS) must hold a file before a build."""
+    for source in SOURCES:
+        for dataset in extractor_module(source).DATASETS:
             folder = settings.raw_dir / source / "records" / dataset
             if not any(folder.glob("*.jsonl.gz")):
                 raise CrossborderError(
@@ -142,8 +139,8 @@ def _check_records(settings: Settings) -> None:
 
 def build(settings: Settings, progress: Progress) -> Path:
     """Build a fresh working warehouse from the landing zone with dbt (models, tests, docs)."""
-    refresh(settings, REQUIRED_RECORDS, progress)
-    _check_records(settings)
+    refresh(settings, SOURCES, progress)
+    check_records(settings)
     work = settings.work_warehouse_path
     with warehouse_lock(settings), progress.step("build (dbt)"):
         work.parent.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """Extractors: one module per source, each writing only into the landing zone.
 
-Every module exposes the same four functions, so the CLI runs them in one go and an Airflow DAG
+Every module declares `DATASETS` (the records folders it writes under raw/<source>/records/, which
+dbt reads) and exposes the same four functions, so the CLI runs them in one go and an Airflow DAG
 can map the fetches over tasks:
 - `plan(ctx, report) -> list[str]`: discover the work items (e.g. file URLs), landing what it read;
 - `fetch(ctx, item, report)`: land one work item;

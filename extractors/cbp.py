@@ -22,6 +22,8 @@ from crossborder import CrossborderError
 from crossborder.http import FetchError
 from extractors.base import ExtractContext, ExtractReport
 
+# The records folders this source writes (raw/cbp/records/<dataset>/), which dbt reads.
+DATASETS = ("encounters", "drug_seizures")
 # Bump when parsing changes: records are then re-derived from the raw files already held.
 PARSER_VERSION = 1
 
