@@ -134,6 +134,11 @@ class Settings:
         return self.work_dir / "warehouse.duckdb"
 
     @property
+    def work_build_info_path(self) -> Path:
+        """Which sources the working warehouse was built with (read by validate)."""
+        return self.work_dir / "build.json"
+
+    @property
     def dbt_project_dir(self) -> Path:
         return self.project_root / "dbt_project"
 

@@ -24,6 +24,9 @@ from crossborder import CrossborderError
 from crossborder.http import Download, HttpClient
 
 
+EMPTY_RECORDS = "_empty.jsonl.gz"
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -171,6 +174,19 @@ class LandingZone:
     def write_meta(self, dataset: str, name: str, meta: dict) -> None:
         """What a records file was derived from; written after the records, so a crash between means a re-parse."""
         atomic_write(self.meta_path(dataset, name), lambda out: out.write(json.dumps(meta, sort_keys=True, indent=1)), mode="w")
+
+    def ensure_records_folder(self, dataset: str) -> bool:
+        """Make sure dbt's glob over a records folder matches a file; True if real records exist.
+
+        A source never extracted gets an empty `_empty.jsonl.gz`, so its models build empty
+        instead of failing on "no files found".
+        """
+        folder = self.root / "records" / dataset
+        folder.mkdir(parents=True, exist_ok=True)
+        placeholder = folder / EMPTY_RECORDS
+        if not placeholder.exists():
+            atomic_write(placeholder, lambda out: out.write(gzip.compress(b"", mtime=0)))
+        return any(p.name != EMPTY_RECORDS for p in folder.glob("*.jsonl.gz"))
 
     def meta_path(self, dataset: str, name: str) -> Path:
         return self.root / "records" / dataset / f"{name}.meta.json"

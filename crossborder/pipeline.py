@@ -18,7 +18,7 @@ from typing import Iterable
 from crossborder import CrossborderError
 from crossborder.config import Settings
 from crossborder.dbt import run_dbt
-from crossborder.landing import file_lock
+from crossborder.landing import LandingZone, file_lock
 from crossborder.progress import Progress
 from extractors import SOURCES, extractor_module
 from extractors.base import ExtractContext, ExtractReport
@@ -126,28 +126,49 @@ def refresh(settings: Settings, sources: Iterable[str], progress: Progress) -> l
     return [finish_extract(settings, name, progress) for name in sources]
 
 
-def check_records(settings: Settings) -> None:
-    """Every records folder dbt reads (each extractor's DATASETS) must hold a file before a build."""
+def check_records(settings: Settings) -> list[str]:
+    """The sources whose records dbt will read; a source never extracted builds empty.
+
+    Every records folder dbt reads (each extractor's DATASETS) gets a placeholder so dbt's glob
+    matches; a source with some datasets landed and others not still counts as present, so its
+    empty tables fail the gate loudly. Raises when no source has landed anything.
+    """
+    present = []
     for source in SOURCES:
-        for dataset in extractor_module(source).DATASETS:
-            folder = settings.raw_dir / source / "records" / dataset
-            if not any(folder.glob("*.jsonl.gz")):
-                raise CrossborderError(
-                    f"no {source} {dataset} records in {folder}: run `crossborder extract --source {source}` first"
-                )
+        landing = LandingZone(settings.raw_dir, source)
+        if any([landing.ensure_records_folder(dataset) for dataset in extractor_module(source).DATASETS]):
+            present.append(source)
+    if not present:
+        raise CrossborderError(
+            f"no records in {settings.raw_dir}: run `crossborder extract --source NAME` first "
+            f"(sources: {', '.join(SOURCES)})"
+        )
+    return present
+
+
+def built_sources(settings: Settings) -> list[str]:
+    """The sources the working warehouse was built with (recorded by build)."""
+    try:
+        return json.loads(settings.work_build_info_path.read_text(encoding="utf-8"))["sources"]
+    except FileNotFoundError:
+        raise CrossborderError(f"no build record at {settings.work_build_info_path}: run `crossborder build` first") from None
 
 
 def build(settings: Settings, progress: Progress) -> Path:
     """Build a fresh working warehouse from the landing zone with dbt (models, tests, docs)."""
     refresh(settings, SOURCES, progress)
-    check_records(settings)
     work = settings.work_warehouse_path
     with warehouse_lock(settings), progress.step("build (dbt)"):
+        sources = check_records(settings)
+        absent = [s for s in SOURCES if s not in sources]
+        if absent:
+            progress.say(f"    nothing landed yet for {', '.join(absent)}: its tables build empty and its checks are skipped")
         work.parent.mkdir(parents=True, exist_ok=True)
-        for stale in (work, work.with_suffix(".duckdb.wal")):
+        for stale in (work, work.with_suffix(".duckdb.wal"), settings.work_build_info_path):
             stale.unlink(missing_ok=True)
         run_dbt(settings, work, progress, "build")
         run_dbt(settings, work, progress, "docs", "generate")
+        settings.work_build_info_path.write_text(json.dumps({"sources": sources}), encoding="utf-8")
     progress.say(f"    dbt docs: {settings.dbt_target_dir / 'index.html'}")
     return work
 
@@ -159,8 +180,9 @@ def validate(settings: Settings, progress: Progress):
         raise CrossborderError(f"no working warehouse at {work}: run `crossborder build` first")
     with warehouse_lock(settings), progress.step("validate (Great Expectations)"):
         from expectations.gate import run_gate  # GX takes seconds to import
+        from expectations.suites import all_checks
 
-        result = run_gate(work, settings.data_docs_dir, settings.gate_result_path)
+        result = run_gate(work, settings.data_docs_dir, settings.gate_result_path, checks=all_checks(built_sources(settings)))
         _stamp_gate_result(settings.gate_result_path, sha256_of(work))
     progress.say(f"    {result.summary()}")
     if not result.passed:

@@ -81,4 +81,4 @@ def test_unknown_source_is_a_usage_error(capsys):
 def test_build_without_landed_data_says_what_to_do(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("CROSSBORDER_DATA_DIR", str(tmp_path))
     assert main(["build"]) == EXIT_FAILED
-    assert "run `crossborder extract --source cbp` first" in capsys.readouterr().err
+    assert "run `crossborder extract --source NAME` first" in capsys.readouterr().err
