@@ -256,7 +256,10 @@ class HttpClient:
         expected_len = int(expected) if expected and expected.isdigit() else None
         digest = hashlib.sha256()
         size = 0
-        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=".download-", suffix=".part")
+        try:
+            fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=".download-", suffix=".part")
+        except OSError as exc:
+            raise FetchError(self.source, url, f"cannot create a temp file in {tmp_dir}: {exc}") from None
         path = Path(name)
         try:
             with os.fdopen(fd, "wb") as out:
@@ -274,6 +277,11 @@ class HttpClient:
             wire_bytes = response.raw.tell()
             if expected_len is not None and wire_bytes != expected_len:
                 raise _RetryableBodyError(f"received {wire_bytes} of {expected_len} bytes announced by Content-Length")
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            if isinstance(exc, requests.RequestException):  # a broken connection: retried by the caller
+                raise
+            raise FetchError(self.source, url, f"could not write the download to {tmp_dir}: {exc}") from None
         except BaseException:
             path.unlink(missing_ok=True)
             raise

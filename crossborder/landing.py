@@ -70,6 +70,15 @@ class LandingZone:
         self.manifest_path = self.root / "manifest.jsonl"
         self.tmp_dir = self.root / ".tmp"
 
+    def remove_stale_downloads(self) -> int:
+        """Delete temp files a killed process left behind (call only while holding the source's lock)."""
+        removed = 0
+        if self.tmp_dir.exists():
+            for part in self.tmp_dir.glob(".download-*.part"):
+                part.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
     # -- manifest ---------------------------------------------------------------------------
     def entries(self) -> Iterator[ManifestEntry]:
         if not self.manifest_path.exists():

@@ -77,7 +77,9 @@ def extract(settings: Settings, sources: Iterable[str], progress: Progress) -> l
     for name in sources:
         module = extractor_module(name)
         with progress.step(f"extract {name}"), file_lock(settings.raw_dir / name / ".lock", f"an extract of {name}"):
-            report = module.extract(ExtractContext.create(settings, name, progress))
+            context = ExtractContext.create(settings, name, progress)
+            context.landing.remove_stale_downloads()
+            report = module.extract(context)
         progress.say(f"    {report.summary()}")
         for failure in report.failures:
             progress.say(f"    FAILED {failure}")

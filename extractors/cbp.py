@@ -176,6 +176,17 @@ class ParseStats:
         self.rejects.append({"line": line, "reason": reason, "row": row})
 
 
+_HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml|<!--)", re.IGNORECASE)
+
+
+def _refuse_html(data: BinaryIO, name: str) -> None:
+    """A 200 answer that is an error, login or "access denied" page instead of the CSV."""
+    head = data.read(512).lstrip(b"\xef\xbb\xbf")
+    data.seek(0)
+    if _HTML_START.match(head):
+        raise SchemaError(f"cbp: {name}: the server sent an HTML page, not a CSV file (an error or access-denied page?)")
+
+
 def _text_stream(data: BinaryIO, name: str) -> io.TextIOBase:
     """Decode UTF-8 (BOM or not); fall back to cp1252 when the start is not UTF-8."""
     head = data.read(1 << 20)
@@ -192,6 +203,7 @@ def parse_release_csv(data: BinaryIO | bytes, release: Release, raw_sha256: str,
     """Records of one CBP CSV file (pure: bytes in, records out). Bad rows go to stats.rejects."""
     name = name or release.url
     stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+    _refuse_html(stream, name)
     text = _text_stream(stream, name)
     reader = csv.reader(text, strict=True)
     schema = SERIES[release.series][1]

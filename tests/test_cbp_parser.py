@@ -131,3 +131,13 @@ def test_cp1252_text_is_decoded_without_replacement_characters():
     body = (DRUG_HEADER + "\r\n" + row + "\r\n").encode("cp1252")
     records, _ = parse(body, f"{BASE}/sites/default/files/2024-10/nationwide-drugs-fy21-fy24.csv")
     assert records[0]["area_of_responsibility"] == "MONTRÉAL PRECLEARANCE"
+
+
+@pytest.mark.parametrize("body", [
+    b"<!DOCTYPE html><html><head><title>Access Denied</title></head><body>Access Denied</body></html>",
+    b"\n  <html><body><h1>503 Service Unavailable</h1></body></html>",
+])
+def test_an_html_error_page_served_as_the_csv_is_detected(body):
+    url = f"{BASE}/sites/default/files/2024-10/nationwide-drugs-fy21-fy24.csv"
+    with pytest.raises(SchemaError, match="sent an HTML page, not a CSV file"):
+        parse(body, url)

@@ -1,0 +1,122 @@
+"""Fault and bad-input cases: each failure is clear, names the source and URL, and loses nothing."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+
+import pytest
+
+from crossborder import CrossborderError
+from crossborder.cli import EXIT_FAILED, main
+from crossborder.config import load_settings
+from crossborder.landing import LandingZone, file_lock
+from crossborder.pipeline import extract, warehouse_lock
+from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
+
+FILES = "/sites/default/files"
+ENC = f"{FILES}/2024-10/nationwide-encounters-fy23-fy24-aor.csv"
+DRUGS = f"{FILES}/2024-10/nationwide-drugs-fy23-fy24.csv"
+
+
+def serve_good_cbp(site):
+    publish_cbp(site,
+                encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2023, 2024]))},
+                drugs={DRUGS: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024]))})
+
+
+def records_of(settings, dataset):
+    folder = settings.raw_dir / "cbp" / "records" / dataset
+    return {p.name: p.read_bytes() for p in folder.glob("*.jsonl.gz")}
+
+
+@pytest.mark.parametrize("bad_body, message", [
+    (b"<!DOCTYPE html><html><body>Access Denied</body></html>", "sent an HTML page, not a CSV file"),
+    (csv_bytes(ENCOUNTER_HEADER.replace("Citizenship", "Nationality"), encounter_rows([2024])),
+     r"missing columns \['Citizenship'\]; unexpected columns \['Nationality'\]"),
+    (csv_bytes(",".join(reversed(ENCOUNTER_HEADER.split(",")))[:-len(",Fiscal Year")], []),
+     r"missing columns \['Fiscal Year'\]"),
+    (b"", "the file is empty"),
+])
+def test_a_bad_new_version_of_a_file_fails_the_extract_and_keeps_raw_and_earlier_records(settings, site, quiet, bad_body, message):
+    serve_good_cbp(site)
+    extract(settings, ["cbp"], quiet)
+    good_records = records_of(settings, "encounters")
+    assert good_records
+
+    site.put(ENC, bad_body)
+    with pytest.raises(CrossborderError, match=rf"cbp: http://localhost:\d+{ENC} \(raw copy .*\): .*{message}"):
+        extract(load_settings(), ["cbp"], quiet)
+    landing = LandingZone(settings.raw_dir, "cbp")
+    latest = landing.latest_by_url()[site.httpserver.url_for(ENC)]
+    assert landing.object_path(latest).read_bytes() == bad_body  # the raw copy stays for inspection
+    assert records_of(settings, "encounters") == good_records  # earlier good records untouched
+
+
+def test_disk_full_while_landing_fails_cleanly_and_promotes_nothing(settings, site, quiet, monkeypatch):
+    serve_good_cbp(site)
+    real_fdopen = os.fdopen
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    def fdopen(fd, mode="r", *args, **kwargs):
+        handle = real_fdopen(fd, mode, *args, **kwargs)
+        return FullDisk(handle) if "w" in mode else handle
+
+    monkeypatch.setattr("crossborder.http.os.fdopen", fdopen)
+    with pytest.raises(CrossborderError, match=r"cbp: GET http://localhost:\d+/document/stats/nationwide-encounters: could not write the download to .*No space left on device"):
+        extract(settings, ["cbp"], quiet)
+    landing = LandingZone(settings.raw_dir, "cbp")
+    assert not (landing.root / "objects").exists()
+    assert not list(landing.tmp_dir.glob("*"))
+    assert not list(landing.entries())
+
+
+def test_a_download_killed_half_way_leaves_no_object_and_the_rerun_cleans_up(settings, site, quiet):
+    serve_good_cbp(site)
+    landing = LandingZone(settings.raw_dir, "cbp")
+    landing.tmp_dir.mkdir(parents=True)
+    leftover = landing.tmp_dir / ".download-killed.part"
+    leftover.write_bytes(b"Fiscal Year,Month Grouping,Mo")  # what a killed process leaves
+    extract(settings, ["cbp"], quiet)
+    assert not leftover.exists()
+    for entry in landing.entries():
+        assert landing.object_path(entry).stat().st_size == entry.bytes or entry.status == 304
+
+
+def test_two_warehouse_writers_at_once_the_second_refuses_clearly(settings, capsys):
+    with warehouse_lock(settings):
+        assert main(["build"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "another crossborder process is running a warehouse build, validation or publish" in err
+    assert "retry" in err
+
+
+def test_two_extracts_of_one_source_at_once_the_second_refuses(settings, site, quiet):
+    serve_good_cbp(site)
+    with file_lock(settings.raw_dir / "cbp" / ".lock", "an extract of cbp"):
+        with pytest.raises(CrossborderError, match="another crossborder process is running an extract of cbp"):
+            extract(settings, ["cbp"], quiet)
+    assert not list(LandingZone(settings.raw_dir, "cbp").entries())
+
+
+def test_a_landing_page_without_release_links_fails_loudly(settings, site, quiet):
+    site.put("/document/stats/nationwide-encounters", "<html><body>We moved things around.</body></html>", "text/html")
+    site.put("/document/stats/nationwide-drug-seizures", "<html><body>Nothing here.</body></html>", "text/html")
+    with pytest.raises(CrossborderError, match=r"cbp: http://localhost:\d+/document/stats/nationwide-encounters: no release CSV links found"):
+        extract(settings, ["cbp"], quiet)
