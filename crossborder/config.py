@@ -73,7 +73,7 @@ class HttpSettings:
 
 @dataclass(frozen=True)
 class SourceSettings:
-    """One source's URLs and options. Only official hosts and the configured base URL's host are fetched."""
+    """One source's URLs and options. Only official hosts and the hosts of the configured base URLs are fetched."""
 
     name: str
     base_url: str
@@ -81,11 +81,19 @@ class SourceSettings:
     options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
+    def base_urls(self) -> dict[str, str]:
+        """base_url and every other `*_base_url` option (e.g. TIP's archive_base_url), by key."""
+        urls = {"base_url": self.base_url}
+        urls.update({k: v for k, v in self.options.items() if k.endswith("_base_url") and isinstance(v, str)})
+        return urls
+
+    @property
     def allowed_hosts(self) -> frozenset[str]:
         hosts = {h.lower() for h in self.official_hosts}
-        base_host = urlsplit(self.base_url).hostname
-        if base_host:
-            hosts.add(base_host.lower())
+        for url in self.base_urls.values():
+            host = urlsplit(url).hostname
+            if host:
+                hosts.add(host.lower())
         return frozenset(hosts)
 
     def url(self, path: str) -> str:

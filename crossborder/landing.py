@@ -103,7 +103,8 @@ class LandingZone:
     def _append(self, entry: ManifestEntry) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         line = json.dumps(asdict(entry), sort_keys=True) + "\n"
-        with self.manifest_path.open("a", encoding="utf-8") as out:
+        fd = os.open(self.manifest_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with open(fd, "a", encoding="utf-8") as out:
             fcntl.flock(out, fcntl.LOCK_EX)  # extract steps of one source may run in parallel
             out.write(line)
             out.flush()
@@ -121,7 +122,7 @@ class LandingZone:
             download.path.unlink(missing_ok=True)  # same bytes already held
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(download.path, 0o444)
+            os.chmod(download.path, 0o400)  # immutable, owner-only
             os.replace(download.path, target)
         return relative
 
@@ -220,7 +221,8 @@ class LandingZone:
 def file_lock(path: Path, what: str) -> Iterator[None]:
     """An exclusive lock; a second holder is refused at once with a message naming what holds it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    with open(fd, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

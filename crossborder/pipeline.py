@@ -30,6 +30,30 @@ class GateFailed(CrossborderError):
     """The quality gate rejected the working warehouse; the published one was left as it was."""
 
 
+def private_files() -> None:
+    """Files this process creates are owner-only (umask 077): raw data, records, logs, work files.
+
+    Only what is meant to be shared is opened to the group afterwards: the published warehouse
+    and the reports (see share_with_group)."""
+    os.umask(0o077)
+
+
+def share_with_group(path: Path, data_dir: Path) -> None:
+    """Open a published file or report folder to the owner's group (never to others), with the
+    folders between it and the data directory traversable by the group."""
+    if path.is_dir():
+        for folder, _, files in os.walk(path):
+            os.chmod(folder, 0o750)
+            for name in files:
+                os.chmod(os.path.join(folder, name), 0o640)
+    elif path.exists():
+        os.chmod(path, 0o640)
+    for parent in path.parents:
+        if not parent.is_relative_to(data_dir):
+            break
+        os.chmod(parent, (parent.stat().st_mode & 0o777) | 0o050)
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -66,13 +90,17 @@ def with_mirror(settings: Settings, base_url: str, sources: Iterable[str]) -> Se
     """Settings that fetch the given sources from a local mirror, without politeness delays."""
     patched = dict(settings.sources)
     for name in sources:
-        patched[name] = replace(settings.source(name), base_url=base_url)
+        source = settings.source(name)
+        # The mirror stands in for every host of the source (TIP's archive host too).
+        options = {key: (base_url if key.endswith("_base_url") else value) for key, value in source.options.items()}
+        patched[name] = replace(source, base_url=base_url, options=options)
     return replace(settings, sources=patched, http=replace(settings.http, requests_per_second_per_host=0.0))
 
 
 # -- steps ---------------------------------------------------------------------------------------
 def extract(settings: Settings, sources: Iterable[str], progress: Progress) -> list[ExtractReport]:
     """Land what is new for each source. Raises after all sources ran if any of them failed."""
+    private_files()
     reports = []
     for name in sources:
         module = extractor_module(name)
@@ -158,6 +186,7 @@ def built_sources(settings: Settings) -> list[str]:
 
 def build(settings: Settings, progress: Progress) -> Path:
     """Build a fresh working warehouse from the landing zone with dbt (models, tests, docs)."""
+    private_files()
     refresh(settings, SOURCES, progress)
     work = settings.work_warehouse_path
     with warehouse_lock(settings), progress.step("build (dbt)"):
@@ -170,6 +199,7 @@ def build(settings: Settings, progress: Progress) -> Path:
             stale.unlink(missing_ok=True)
         run_dbt(settings, work, progress, "build")
         run_dbt(settings, work, progress, "docs", "generate")
+        share_with_group(settings.dbt_target_dir, settings.data_dir)
         settings.work_build_info_path.write_text(json.dumps({"sources": sources}), encoding="utf-8")
     progress.say(f"    dbt docs: {settings.dbt_target_dir / 'index.html'}")
     return work
@@ -177,6 +207,7 @@ def build(settings: Settings, progress: Progress) -> Path:
 
 def validate(settings: Settings, progress: Progress):
     """Run the quality gate over the working warehouse; raise GateFailed when it fails."""
+    private_files()
     work = settings.work_warehouse_path
     if not work.exists():
         raise CrossborderError(f"no working warehouse at {work}: run `crossborder build` first")
@@ -186,6 +217,7 @@ def validate(settings: Settings, progress: Progress):
 
         result = run_gate(work, settings.data_docs_dir, settings.gate_result_path, checks=all_checks(built_sources(settings)))
         _stamp_gate_result(settings.gate_result_path, sha256_of(work))
+        share_with_group(settings.data_docs_dir, settings.data_dir)
     progress.say(f"    {result.summary()}")
     if not result.passed:
         raise GateFailed(
@@ -215,6 +247,7 @@ def publish(settings: Settings, progress: Progress) -> Path:
             raise GateFailed(f"the last quality gate failed; {work} is not published (see {gate.get('data_docs_index')})")
         if gate.get("warehouse_sha256") != sha256_of(work):
             raise CrossborderError(f"{work} changed after it was validated: run `crossborder validate` again")
+        share_with_group(work, settings.data_dir)
         os.replace(work, target)  # atomic on one filesystem: readers see the old file or the new one
         progress.say(f"    published {target}")
     return target

@@ -88,6 +88,14 @@ def test_overlapping_releases_count_each_month_once_with_the_revised_value(setti
     assert (settings.data_docs_dir / "index.html").exists()
     assert (settings.dbt_target_dir / "index.html").exists()
 
+    # Raw data is owner-only; the warehouse and the reports are readable by the group, not others.
+    mode = lambda path: path.stat().st_mode & 0o777  # noqa: E731
+    raw_files = [p for p in settings.raw_dir.rglob("*") if p.is_file()]
+    assert raw_files and all(mode(p) & 0o077 == 0 for p in raw_files)
+    assert mode(warehouse) == 0o640
+    assert mode(settings.data_docs_dir / "index.html") == 0o640
+    assert mode(settings.dbt_target_dir / "index.html") == 0o640
+
     # A second run downloads nothing (conditional GET) and publishes an identical warehouse.
     before = table_contents(warehouse)
     fetches_before = len(list(LandingZone(settings.raw_dir, "cbp").entries()))
