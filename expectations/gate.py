@@ -82,6 +82,7 @@ class GateResult:
     result_path: Path
     suites: list[SuiteOutcome] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    warnings: list[Failure] = field(default_factory=list)  # failed checks of severity "warning"
 
     def summary(self) -> str:
         evaluated = sum(s.expectations_evaluated for s in self.suites)
@@ -91,6 +92,9 @@ class GateResult:
             f"{len(self.failures)} failure(s)."
         ]
         lines += [f"  - {failure.describe()}" for failure in self.failures]
+        if self.warnings:
+            lines.append(f"{len(self.warnings)} warning(s), not blocking:")
+            lines += [f"  - WARNING {warning.describe()}" for warning in self.warnings]
         if self.data_docs_index is not None:
             lines.append(f"Data Docs: {self.data_docs_index}")
         else:
@@ -150,8 +154,12 @@ def run_gate(
     order = {c.name: i for i, c in enumerate(checks)}
     failures.sort(key=lambda f: order.get(f.suite, len(order)))
     timings["total_s"] = time.perf_counter() - started
+    warning_suites = {c.name for c in checks if c.severity == "warning"}
+    warnings = [f for f in failures if f.suite in warning_suites]
+    failures = [f for f in failures if f.suite not in warning_suites]
     result = GateResult(
         passed=not failures,
+        warnings=warnings,
         failures=failures,
         data_docs_index=data_docs_index,
         result_path=result_path,
@@ -442,24 +450,26 @@ def _write_summary(result: GateResult, warehouse_path: Path) -> None:
         "warehouse": str(warehouse_path),
         "data_docs_index": str(result.data_docs_index) if result.data_docs_index else None,
         "suites": [asdict(s) for s in result.suites],
-        "failures": [
-            {
-                "suite": f.suite,
-                "expectation": f.expectation,
-                "columns": list(f.columns),
-                "observed": f.observed,
-                "unexpected_count": f.unexpected_count,
-                "unexpected_examples": list(f.examples),
-                "message": f.message,
-            }
-            for f in result.failures
-        ],
+        "failures": [_failure_json(f) for f in result.failures],
+        "warnings": [_failure_json(f) for f in result.warnings],
         "timings_s": result.timings,
     }
     result.result_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = result.result_path.with_name(result.result_path.name + ".tmp")
     tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
     os.replace(tmp, result.result_path)
+
+
+def _failure_json(f: Failure) -> dict:
+    return {
+        "suite": f.suite,
+        "expectation": f.expectation,
+        "columns": list(f.columns),
+        "observed": f.observed,
+        "unexpected_count": f.unexpected_count,
+        "unexpected_examples": list(f.examples),
+        "message": f.message,
+    }
 
 
 def _jsonable(value: Any) -> Any:

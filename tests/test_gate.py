@@ -202,7 +202,10 @@ def test_good_warehouse_passes_and_writes_docs_and_summary(warehouse: Path, tmp_
         "completeness.stg_cbp__drug_seizures",
         "reconciliation.encounters",
         "reconciliation.drug_seizures",
+        "anomaly.encounters_by_region",
+        "anomaly.drug_seizure_events_by_region",
     }
+    assert summary["warnings"] == []
     assert suites["marts.fct_border_encounters"]["rows_validated"] == 30 * 24 * 3 * 2
     assert suites["completeness.stg_cbp__drug_seizures"]["rows_validated"] == 3  # one row per release
     assert all(s["expectations_evaluated"] > 0 and s["expectations_failed"] == 0 for s in suites.values())
@@ -308,6 +311,22 @@ def test_mart_row_missing_fails_reconciliation_row_counts(warehouse: Path, tmp_p
     (failure,) = result.failures
     assert failure.examples[0]["fiscal_year"] == 2023
     assert failure.examples[0]["staging_keys"] == failure.examples[0]["mart_rows"] + 1
+
+
+def test_a_90_percent_drop_in_a_month_is_a_warning_not_a_failure(warehouse: Path, tmp_path: Path) -> None:
+    # The same drop in staging and mart (a consistent build): only the anomaly check notices it.
+    for table in ("staging.stg_cbp__encounters", "marts.fct_border_encounters"):
+        alter(warehouse, f"update {table} set encounter_count = 0 "
+                         "where month_start = date '2023-06-01' and land_border_region = 'Southwest Land Border'")
+    result = gate(warehouse, tmp_path)
+
+    assert result.passed, result.summary()
+    assert [w.suite for w in result.warnings] == ["anomaly.encounters_by_region"]
+    example = result.warnings[0].examples[0]
+    assert str(example["month"]).startswith("2023-06-01") and example["land_border_region"] == "Southwest Land Border"
+    assert "WARNING anomaly.encounters_by_region" in result.summary()
+    summary = json.loads((tmp_path / "gx" / "last_gate.json").read_text())
+    assert summary["passed"] is True and summary["warnings"][0]["suite"] == "anomaly.encounters_by_region"
 
 
 def test_missing_table_fails_with_its_name(warehouse: Path, tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ class Check:
         after Great Expectations is imported.
     id_columns: columns shown beside each unexpected value (GX ``unexpected_index_column_names``),
         so a failure says which release, fiscal year or row it is about.
+    severity: ``error`` (a failure fails the gate) or ``warning`` (a failure is reported, in the
+        summary and the Data Docs, but does not stop the publish: e.g. an anomaly to look at).
     """
 
     name: str
@@ -31,6 +33,11 @@ class Check:
     expectations: Callable[[], list[Any]]
     id_columns: tuple[str, ...] = ()
     description: str = ""
+    severity: str = "error"
+
+    def __post_init__(self) -> None:
+        if self.severity not in ("error", "warning"):
+            raise ValueError(f"check {self.name}: severity must be 'error' or 'warning', not {self.severity!r}")
 
     def build_expectations(self) -> list[Any]:
         return list(self.expectations())

@@ -177,6 +177,55 @@ def _reconciliation_sql(
     """
 
 
+# A monthly total below this share of its trailing mean is an anomaly (a 90% drop) ...
+ANOMALY_MIN_SHARE = 0.1
+# ... judged once a series has this many earlier months, and a trailing mean worth judging.
+ANOMALY_HISTORY_MONTHS = 6
+ANOMALY_MIN_HISTORY = 3
+ANOMALY_MIN_MEAN = 50
+
+
+def _anomaly_sql(mart_table: str, group_column: str, measure: str) -> str:
+    """One row per month and group: its total beside the mean of the months before it.
+
+    Months with no rows at all count as 0 (a spine of every month x group), so a group that
+    vanishes is judged too.
+    """
+    return f"""
+        with totals as (
+            select date_trunc('month', month_start)::date as month, {group_column} as grp, sum({measure}) as total
+            from {mart_table} group by all
+        ),
+        spine as (
+            select month::date as month, grp
+            from (select distinct grp from totals) as g,
+                 range((select min(month) from totals), (select max(month) from totals) + interval 1 month,
+                       interval 1 month) as r(month)
+        ),
+        filled as (
+            select spine.month, spine.grp, coalesce(totals.total, 0) as total
+            from spine left join totals using (month, grp)
+        ),
+        judged as (
+            select month, grp, total,
+                avg(total) over history as trailing_mean,
+                count(*) over history as history_months
+            from filled
+            window history as (partition by grp order by month
+                               rows between {ANOMALY_HISTORY_MONTHS} preceding and 1 preceding)
+        )
+        select month, grp as {group_column}, total, round(trailing_mean, 1) as trailing_mean,
+               round(total / trailing_mean, 3) as share_of_trailing_mean
+        from judged
+        where history_months >= {ANOMALY_MIN_HISTORY} and trailing_mean >= {ANOMALY_MIN_MEAN}
+        order by month, grp
+    """
+
+
+def _anomaly() -> list[Any]:
+    return at_least(["share_of_trailing_mean"], ANOMALY_MIN_SHARE)
+
+
 ENCOUNTER_MEASURES = {"encounter_count": "sum({t}.encounter_count)::bigint"}
 DRUG_MEASURES = {
     "event_count": "sum({t}.event_count)::bigint",
@@ -246,5 +295,23 @@ def checks() -> list[Check]:
             expectations=_reconciliation(DRUG_MEASURES),
             id_columns=("fiscal_year",),
             description="Per fiscal year, mart rows, events and pounds match the winning releases in staging.",
+        ),
+        Check(
+            name="anomaly.encounters_by_region",
+            sql=_anomaly_sql(ENCOUNTERS_MART, "land_border_region", "encounter_count"),
+            tables=(ENCOUNTERS_MART,),
+            expectations=_anomaly,
+            id_columns=("month", "land_border_region"),
+            description="Warns when a region's monthly encounters drop by 90% or more against the months before.",
+            severity="warning",
+        ),
+        Check(
+            name="anomaly.drug_seizure_events_by_region",
+            sql=_anomaly_sql(DRUGS_MART, "region", "event_count"),
+            tables=(DRUGS_MART,),
+            expectations=_anomaly,
+            id_columns=("month", "region"),
+            description="Warns when a region's monthly seizure events drop by 90% or more against the months before.",
+            severity="warning",
         ),
     ]
