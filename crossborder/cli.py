@@ -15,9 +15,11 @@ environment:
   CROSSBORDER_DATA_DIR      where raw files, the warehouse, docs and reports live (default ./data)
   CROSSBORDER_CONFIG        another configuration file (default config/crossborder.toml)
   CROSSBORDER_CBP_BASE_URL  fetch CBP from this base URL, e.g. a mirror (default https://www.cbp.gov)
+  CROSSBORDER_TIP_BASE_URL, CROSSBORDER_TIP_ARCHIVE_BASE_URL  the TIP report's main site and archive host
   Any config key: [section] key -> CROSSBORDER_<SECTION>_<KEY>, e.g. CROSSBORDER_HTTP_READ_TIMEOUT_S.
 
-exit codes: 0 ok; 1 a step failed (one-line reason on stderr); 2 usage error; 3 quality gate failed
+exit codes: 0 ok; 1 a step failed or a source is stale (one-line reason on stderr); 2 usage error;
+  3 quality gate failed
 """
 
 
@@ -38,16 +40,22 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--source", action="append", choices=sorted(SOURCES), required=required, metavar="NAME",
                        help=f"a source to extract ({', '.join(sorted(SOURCES))}); repeatable" + ("" if required else "; default: all"))
 
+    def years_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--years", type=_years, metavar="YEARS",
+                       help="TIP editions, e.g. 2019-2021, 2017,2020 or 2017-latest (default: [sources.tip] editions)")
+
     run = commands.add_parser("run", help="extract, build, validate and publish", description=(
         "Extract the sources, build the warehouse with dbt, validate it with the quality gate, and publish it "
         "(an atomic rename to <data>/warehouse.duckdb). A failed gate leaves the published warehouse as it was."))
     source_option(run, required=False)
+    years_option(run)
     run.add_argument("--demo", action="store_true", help="fetch from the bundled offline demo mirror (SAMPLE DATA) on a local port")
 
     extract = commands.add_parser("extract", help="fetch new files into the landing zone", description=(
         "Fetch what is new from a source into <data>/raw/<source>/ (raw files, manifest, parsed records). "
         "Never writes the warehouse."))
     source_option(extract, required=True)
+    years_option(extract)
 
     commands.add_parser("build", help="build a working warehouse from the landing zone (dbt; no network)", description=(
         "Re-derive records from raw files if needed and run dbt build and dbt docs generate into <data>/work/warehouse.duckdb."))
@@ -55,7 +63,9 @@ def _parser() -> argparse.ArgumentParser:
         "Validate <data>/work/warehouse.duckdb with the Great Expectations suites; Data Docs go to <data>/gx/data_docs/."))
     commands.add_parser("publish", help="publish the validated working warehouse", description=(
         "Move the working warehouse that passed the gate to <data>/warehouse.duckdb (atomic rename)."))
-    commands.add_parser("status", help="what was fetched when, tables, row counts, last gate")
+    status = commands.add_parser("status", help="what was fetched when, freshness, tables, row counts, last gate")
+    status.add_argument("--check", action="store_true",
+                        help="exit 1 when a source is past its freshness error threshold or the last gate failed")
 
     query = commands.add_parser("query", help="run a read-only SQL query on the published warehouse", description=(
         "Run SQL against <data>/warehouse.duckdb opened read-only and print the result as a table. "
@@ -63,6 +73,26 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("sql", help='the SQL, e.g. "select * from marts.fct_drug_seizures limit 5"')
     query.add_argument("--max-rows", type=int, default=40, help="rows to print at most (default 40)")
     return parser
+
+
+def _years(value: str) -> str:
+    from extractors.tip import parse_editions
+
+    try:
+        parse_editions(value)
+    except CrossborderError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
+def _with_years(settings, years: str | None):
+    """Settings whose TIP editions are the --years given."""
+    if not years:
+        return settings
+    from dataclasses import replace
+
+    tip = settings.source("tip")
+    return replace(settings, sources={**settings.sources, "tip": replace(tip, options={**tip.options, "editions": [years]})})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     progress = Progress(quiet=args.quiet)
     started = time.monotonic()
     try:
-        settings = load_settings()
+        settings = _with_years(load_settings(), getattr(args, "years", None))
         if args.command == "run":
             target = pipeline.run(settings, args.source or [], progress, demo=args.demo)
             progress.say(f"==> done in {time.monotonic() - started:.1f}s: {target}")
@@ -88,9 +118,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "publish":
             pipeline.publish(settings, progress)
         elif args.command == "status":
-            from crossborder.status import render_status
+            from crossborder.status import problems, render_status
 
             print(render_status(settings))
+            if args.check and problems(settings):
+                raise CrossborderError("; ".join(problems(settings)))
         elif args.command == "query":
             from crossborder.status import run_query
 

@@ -26,6 +26,10 @@ from extractors.base import ExtractContext, ExtractReport
 DEMO_MARKER = "DEMO_DATA"
 
 
+class StaleSource(CrossborderError):
+    """A source published nothing new for longer than its error threshold."""
+
+
 class GateFailed(CrossborderError):
     """The quality gate rejected the working warehouse; the published one was left as it was."""
 
@@ -91,8 +95,10 @@ def with_mirror(settings: Settings, base_url: str, sources: Iterable[str]) -> Se
     patched = dict(settings.sources)
     for name in sources:
         source = settings.source(name)
-        # The mirror stands in for every host of the source (TIP's archive host too).
+        # The mirror stands in for every host of the source (TIP's archive host too), and the
+        # source's [sources.NAME.demo_overrides] apply (e.g. the few editions the mirror holds).
         options = {key: (base_url if key.endswith("_base_url") else value) for key, value in source.options.items()}
+        options.update(source.options.get("demo_overrides", {}))
         patched[name] = replace(source, base_url=base_url, options=options)
     return replace(settings, sources=patched, http=replace(settings.http, requests_per_second_per_host=0.0))
 
@@ -270,4 +276,21 @@ def run(settings: Settings, sources: Iterable[str], progress: Progress, *, demo:
         extract(settings, sources, progress)
     build(settings, progress)
     validate(settings, progress)
-    return publish(settings, progress)
+    target = publish(settings, progress)
+    check_freshness(settings, [] if demo else sources, progress)
+    return target
+
+
+def check_freshness(settings: Settings, sources: Iterable[str], progress: Progress) -> None:
+    """Warn about sources quiet for longer than their cadence; raise for those past the error threshold."""
+    from crossborder.freshness import freshness
+
+    stale = []
+    for source in sources:
+        state = freshness(settings, source)
+        if state.state in ("warning", "error"):
+            progress.say(f"    freshness {state.describe()}")
+        if state.state == "error":
+            stale.append(state.describe())
+    if stale:
+        raise StaleSource(f"stale source: {stale[0]}")

@@ -32,11 +32,16 @@ def landing_status(settings: Settings) -> list[dict]:
             "source": source,
             "fetches": len(entries),
             "last_fetch": max((e.fetched_at for e in entries), default=None),
-            "last_new_content": max((e.fetched_at for e in entries if e.status == 200), default=None),
             "files_held": len(files),
             "bytes_held": sum((landing.object_path(e).stat().st_size for e in files.values() if landing.object_path(e).exists()), 0),
         })
     return rows
+
+
+def freshness_states(settings: Settings):
+    from crossborder.freshness import freshness
+
+    return [freshness(settings, source) for source in SOURCES]
 
 
 def table_status(settings: Settings) -> list[dict]:
@@ -79,8 +84,12 @@ def render_status(settings: Settings) -> str:
     for row in landing_status(settings):
         lines.append(
             f"  {row['source']}: {row['fetches']} fetches, last {row['last_fetch'] or 'never'}; "
-            f"new content last landed {row['last_new_content'] or 'never'}; {row['files_held']} files held ({row['bytes_held']} bytes)"
+            f"{row['files_held']} files held ({row['bytes_held']} bytes)"
         )
+    lines.append("")
+    lines.append("freshness:")
+    for state in freshness_states(settings):
+        lines.append(f"  [{state.state}] {state.describe()}")
     lines.append("")
     path = settings.warehouse_path
     if path.exists():
@@ -100,6 +109,15 @@ def render_status(settings: Settings) -> str:
         verdict = "PASSED" if gate.get("passed") else "FAILED"
         lines.append(f"last quality gate: {verdict} at {gate.get('run_at') or gate.get('timestamp')}; Data Docs: {gate.get('data_docs_index')}")
     return "\n".join(lines)
+
+
+def problems(settings: Settings) -> list[str]:
+    """What `status --check` fails on: stale sources and a failed last gate."""
+    found = [f"stale source: {f.describe()}" for f in freshness_states(settings) if f.state == "error"]
+    gate = gate_status(settings)
+    if gate is not None and not gate.get("passed"):
+        found.append(f"the last quality gate failed (Data Docs: {gate.get('data_docs_index')})")
+    return found
 
 
 def run_query(settings: Settings, sql: str, max_rows: int) -> None:

@@ -120,3 +120,39 @@ def test_a_landing_page_without_release_links_fails_loudly(settings, site, quiet
     site.put("/document/stats/nationwide-drug-seizures", "<html><body>Nothing here.</body></html>", "text/html")
     with pytest.raises(CrossborderError, match=r"cbp: http://localhost:\d+/document/stats/nationwide-encounters: no release CSV links found"):
         extract(settings, ["cbp"], quiet)
+
+
+def _backdate_manifest(settings, days):
+    from datetime import datetime, timedelta, timezone
+
+    manifest = settings.raw_dir / "cbp" / "manifest.jsonl"
+    old = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    lines = [json.loads(line) for line in manifest.read_text().splitlines()]
+    manifest.write_text("".join(json.dumps({**line, "fetched_at": old}) + "\n" for line in lines))
+
+
+@pytest.mark.parametrize("days, state, exit_code", [(10, "ok", 0), (50, "warning", 0), (90, "error", EXIT_FAILED)])
+def test_freshness_warns_then_errors_and_status_shows_it(settings, site, quiet, capsys, days, state, exit_code):
+    from crossborder.freshness import freshness
+    from crossborder.pipeline import StaleSource, check_freshness
+
+    serve_good_cbp(site)
+    extract(settings, ["cbp"], quiet)
+    _backdate_manifest(settings, days)
+    assert freshness(settings, "cbp").state == state
+    assert main(["status", "--check"]) == exit_code
+    out = capsys.readouterr().out
+    assert f"[{state}] cbp: new content last landed" in out
+    if state == "error":
+        with pytest.raises(StaleSource, match="older than 75 days"):
+            check_freshness(settings, ["cbp"], quiet)
+
+
+def test_unchanged_files_do_not_count_as_new_content(settings, site, quiet):
+    from crossborder.freshness import freshness
+
+    serve_good_cbp(site)
+    extract(settings, ["cbp"], quiet)
+    _backdate_manifest(settings, 90)
+    extract(load_settings(), ["cbp"], quiet)  # everything answers 304
+    assert freshness(settings, "cbp").state == "error"
