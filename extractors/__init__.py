@@ -19,6 +19,7 @@ from crossborder import CrossborderError
 # Source name -> module. Modules are imported on demand so the CLI and DAGs start fast.
 SOURCES: dict[str, str] = {
     "cbp": "extractors.cbp",
+    "tip": "extractors.tip",
 }
 
 

@@ -18,6 +18,9 @@ class ExtractReport:
     unchanged: int = 0  # of those, 304 or the same bytes again
     records: dict[str, int] = field(default_factory=dict)  # dataset -> records (re)written this run
     rejected_rows: int = 0
+    quarantined: int = 0  # pages that could not be read, set aside with the reason (not failures)
+    not_found: int = 0  # URLs that answered 404 where that is an answer (TIP: not evaluated that year)
+    reused: int = 0  # held copies checked recently enough not to be requested again
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -30,6 +33,10 @@ class ExtractReport:
             f"{self.source}: {self.checked} URLs checked, {self.downloaded} downloaded, "
             f"{self.unchanged} unchanged; {written}; {self.rejected_rows} rows rejected"
         )
+        extras = [f"{n} {what}" for n, what in ((self.reused, "reused (checked recently)"), (self.not_found, "not found (404)"),
+                                                (self.quarantined, "pages quarantined")) if n]
+        if extras:
+            line += "; " + ", ".join(extras)
         if self.failures:
             line += f"; {len(self.failures)} failed"
         return line

@@ -18,6 +18,7 @@ __all__ = ["Check", "SUITE_MODULES", "all_checks"]
 # source name -> module with its checks
 SUITE_MODULES: dict[str, str] = {
     "cbp": "expectations.suites.cbp",
+    "tip": "expectations.suites.tip",
 }
 
 
