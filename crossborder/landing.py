@@ -69,6 +69,7 @@ class LandingZone:
         self.root = raw_dir / source
         self.manifest_path = self.root / "manifest.jsonl"
         self.tmp_dir = self.root / ".tmp"
+        self._reset_latest()
 
     def remove_stale_downloads(self) -> int:
         """Delete temp files a killed process left behind (call only while holding the source's lock)."""
@@ -93,12 +94,45 @@ class LandingZone:
                     raise CrossborderError(f"{self.manifest_path}:{number}: unreadable manifest line: {exc}") from None
 
     def latest_by_url(self, kind: str | None = None) -> dict[str, ManifestEntry]:
-        """The newest fetch of every URL (whose content is held), in first-seen URL order."""
-        latest: dict[str, ManifestEntry] = {}
-        for entry in self.entries():
-            if kind is None or entry.kind == kind:
-                latest[entry.url] = entry
-        return latest
+        """The newest fetch of every URL (whose content is held), in first-seen URL order.
+
+        The manifest is append-only, so only the lines added since the last call are read: a
+        source that lands thousands of pages (TIP) does not re-read the whole manifest per fetch.
+        """
+        self._catch_up()
+        return dict(self._latest.get(kind, {}))
+
+    def _reset_latest(self) -> None:
+        self._latest: dict[str | None, dict[str, ManifestEntry]] = {}
+        self._manifest_read = (None, 0, 0)  # (inode, bytes read, lines read)
+
+    def _catch_up(self) -> None:
+        try:
+            stat = self.manifest_path.stat()
+        except FileNotFoundError:
+            self._reset_latest()
+            return
+        inode, offset, line_number = self._manifest_read
+        if inode != stat.st_ino or stat.st_size < offset:  # replaced or truncated: read it all again
+            self._reset_latest()
+            offset, line_number = 0, 0
+        if stat.st_size == offset:
+            return
+        with self.manifest_path.open("rb") as manifest:
+            manifest.seek(offset)
+            data = manifest.read(stat.st_size - offset)
+        complete = data[: data.rfind(b"\n") + 1]  # a line being appended right now is read next time
+        for line in complete.decode("utf-8").splitlines():
+            line_number += 1
+            if not line.strip():
+                continue
+            try:
+                entry = ManifestEntry(**json.loads(line))
+            except (ValueError, TypeError) as exc:
+                raise CrossborderError(f"{self.manifest_path}:{line_number}: unreadable manifest line: {exc}") from None
+            self._latest.setdefault(None, {})[entry.url] = entry
+            self._latest.setdefault(entry.kind, {})[entry.url] = entry
+        self._manifest_read = (stat.st_ino, offset + len(complete), line_number)
 
     def _append(self, entry: ManifestEntry) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -205,3 +205,38 @@ def test_editions_are_validated():
     for bad, reason in (("2015", "not on the HTML site"), ("2030", "future"), ("21-22", "not a year"), ("2022-2020", "ends before")):
         with pytest.raises(Exception, match=reason):
             tip.parse_editions(bad, this_year=2025)
+
+
+def test_manifest_is_read_incrementally_and_sees_other_writers(tip_env, site, settings, quiet):
+    """latest_by_url reads only new manifest lines (TIP lands thousands of pages per run), and
+    still sees what another process (a parallel fetch task) appended."""
+    from crossborder.landing import LandingZone
+
+    two_editions(site)
+    mine, other = LandingZone(settings.raw_dir, "tip"), LandingZone(settings.raw_dir, "tip")
+    assert mine.latest_by_url() == {}
+    ctx = context(quiet)
+    ctx.landing = other
+    tip.extract(ctx)
+    assert len(mine.latest_by_url()) == 8 and len(mine.latest_by_url(kind="page")) == 2
+    assert mine.latest_by_url() == {e.url: e for e in LandingZone(settings.raw_dir, "tip").entries()}
+
+
+def test_demo_mirror_editions_parse_without_quarantine():
+    """The offline demo's TIP pages: every linked page reads, in both heading formats."""
+    from pathlib import Path
+
+    from crossborder.config import PROJECT_ROOT, load_settings as settings_of
+    from extractors.tip_parser import parse_html
+
+    source = settings_of().source("tip")
+    mirror = PROJECT_ROOT / "demo" / "mirror"
+    headings = []
+    for index in sorted(mirror.glob("reports/*-trafficking-in-persons-report/index.html")):
+        url = "https://www.state.gov/" + str(index.parent.relative_to(mirror)) + "/"
+        for page in tip.discover_country_pages(index.read_bytes(), url, source):
+            html = Path(mirror, page.removeprefix("https://www.state.gov/"), "index.html")
+            if html.exists():  # Kosovo 2023 is linked without a page: a 404 in the demo
+                headings.append(parse_html(html.read_bytes()).heading)
+    assert len(headings) == 20
+    assert "CANADA: Tier 1" in headings and "MEXICO (Tier 2 Watch List)" in headings
