@@ -328,12 +328,15 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
             rows["sections"].extend({**page_key, **section} for section in narrative.sections)
             rows["enforcement_figures"].extend({**page_key, **figure} for figure in narrative.figures)
 
-        readable = len(held)
-        if readable and len(quarantine) > share * readable:
-            first = quarantine[0]
+        # A few 404s (countries not evaluated) and unreadable pages are normal; most of them means
+        # the site has changed, and an edition read from what is left would be wrong.
+        if len(quarantine) + len(not_evaluated) > share * len(pages):
+            first = (f"first unreadable: {quarantine[0]['url']}: {quarantine[0]['reason']}" if quarantine
+                     else f"first: {not_evaluated[0]}")
             report.failures.append(
-                f"tip: edition {year}: {len(quarantine)} of {readable} country pages have no readable heading and tier "
-                f"(first: {first['url']}: {first['reason']}); has the site changed? Records of this edition are left as they were")
+                f"tip: edition {year}: {len(quarantine)} of {len(pages)} country pages have no readable heading and tier "
+                f"and {len(not_evaluated)} answer 404 ({first}); has the site changed? "
+                f"Records of this edition are left as they were")
             continue
         for dataset, records in rows.items():
             report.records[dataset] = report.records.get(dataset, 0) + ctx.landing.write_records(dataset, str(year), records)

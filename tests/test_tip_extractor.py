@@ -121,10 +121,22 @@ def test_an_edition_most_of_whose_pages_fail_fails_the_extract_and_keeps_old_rec
                                  for slug, name in (("canada", "Canada"), ("mexico", "Mexico"), ("korea-north", "Korea, North"))})
     report = tip.extract(context(quiet))
     assert not report.ok
-    assert "edition 2022: 3 of 3 country pages have no readable heading and tier" in report.failures[0]
+    assert "edition 2022: 3 of 3 country pages have no readable heading and tier and 0 answer 404" in report.failures[0]
     assert records(settings, "country_pages", 2022) == before
     with pytest.raises(Exception, match="has the site changed"):
         pipeline.extract(load_settings(), ["tip"], quiet)
+
+
+def test_an_edition_whose_pages_mostly_answer_404_fails(tip_env, site, settings, quiet):
+    """The index still links the countries but their pages moved: not "nobody was evaluated"."""
+    publish_edition(site, 2020, {"canada": country_page("Canada", "Tier 1", 2020), "mexico": None, "burma": None})
+    publish_edition(site, 2022, {"canada": country_page("Canada", "Tier 1", 2022)})
+    report = tip.extract(context(quiet))
+    assert [f for f in report.failures if "edition 2020" in f] == [
+        f"tip: edition 2020: 0 of 3 country pages have no readable heading and tier and 2 answer 404 "
+        f"(first: {tip_env['CROSSBORDER_TIP_BASE_URL']}/reports/2020-trafficking-in-persons-report/mexico/); "
+        f"has the site changed? Records of this edition are left as they were"]
+    assert not (settings.raw_dir / "tip" / "records" / "country_pages" / "2020.jsonl.gz").exists()
 
 
 def test_archive_host_serves_an_edition_the_main_site_no_longer_has(tip_env, site, settings, quiet):
