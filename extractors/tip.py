@@ -105,13 +105,11 @@ def locate(source: SourceSettings, url: str) -> dict | None:
         rest = url[len(base):]
         for match in re.finditer(r"(?P<year>\d{4})-[^/]*", rest):
             year = int(match["year"])
-            index = base + "/" + source.option("report_path").format(slug=report_slug(source, year)).lstrip("/")
-            if url == index:
-                return {"role": role, "base": base, "year": year, "slug": report_slug(source, year), "index_url": index, "page": None}
-            if url.startswith(index):
-                page = url[len(index):].strip("/")
-                if page and "/" not in page:
-                    return {"role": role, "base": base, "year": year, "slug": report_slug(source, year), "index_url": index, "page": page}
+            index = index_url(source, base, year)
+            page = url[len(index):].strip("/") if url.startswith(index) else None
+            if page is not None and "/" not in page:
+                return {"role": role, "base": base, "year": year, "slug": report_slug(source, year), "index_url": index,
+                        "page": page or None}
     return None
 
 
