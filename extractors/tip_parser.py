@@ -66,6 +66,7 @@ class Block:
     kind: str  # "heading" or "text"
     text: str
     is_item: bool = False  # a list item (recommendations are bulleted)
+    level: int = 0  # 1 to 6 for an HTML heading element
 
 
 @dataclass
@@ -147,7 +148,7 @@ def html_blocks(html: bytes | str) -> list[Block]:
         if element.name in _HEADING_TAGS:
             text = clean(element.get_text(" "))
             if text:
-                blocks.append(Block("heading", text))
+                blocks.append(Block("heading", text, level=int(element.name[1])))
             continue
         lead = _bold_lead(element)
         if lead and _SECTION_HEADING.match(lead[0]):
@@ -207,6 +208,10 @@ def find_heading(blocks: list[Block]) -> tuple[int, str, str]:
     raise PageUnreadable(f"no heading of the form 'COUNTRY: Tier N' or 'COUNTRY (Tier N)' (headings seen: {shown})")
 
 
+def _is_site_heading(block: Block) -> bool:
+    return block.level in (1, 2) and section_key(block.text) is None and any(c.islower() for c in block.text)
+
+
 def section_key(title: str) -> str | None:
     match = _SECTION_HEADING.match(clean(title))
     if not match:
@@ -220,9 +225,11 @@ def section_key(title: str) -> str | None:
 def parse_blocks(blocks: list[Block]) -> Narrative:
     start, name, placement = find_heading(blocks)
     body = blocks[start + 1:]
-    # Stop at a second country heading (a page never holds two narratives).
+    # Stop at a second country heading (a page never holds two narratives), or at a top-level
+    # heading in ordinary case ("Related Articles"): the site's, after the narrative, whose own
+    # headings are upper case ("PROSECUTION", "HONG KONG").
     for index, block in enumerate(body):
-        if block.kind == "heading" and parse_heading(block.text):
+        if block.kind == "heading" and (parse_heading(block.text) or _is_site_heading(block)):
             body = body[:index]
             break
 

@@ -99,6 +99,14 @@ def test_sections_are_split_as_clean_text():
     assert narrative.layout == "assessment_first"
 
 
+def test_site_content_after_the_narrative_is_not_narrative():
+    related = "<h2>Related Articles</h2><ul><li>Report on International Religious Freedom</li></ul>"
+    page = country_page("Canada", "Tier 1", 2023).replace("</div></article>", f"</div>{related}</article>")
+    sections = sections_of(parse_html(page))
+    assert sections["trafficking_profile"].endswith("traffickers exploit domestic and foreign victims in the country.")
+    assert "Religious Freedom" not in "".join(sections.values())
+
+
 def test_sections_in_any_order_and_inline_bold_titles():
     page = country_page("Mexico", "Tier 2", 2023, sections={
         "TRAFFICKING PROFILE": "Traffickers exploit victims in agriculture.",
