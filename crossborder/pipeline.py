@@ -190,12 +190,13 @@ def built_sources(settings: Settings) -> list[str]:
         raise CrossborderError(f"no build record at {settings.work_build_info_path}: run `crossborder build` first") from None
 
 
-def build(settings: Settings, progress: Progress) -> Path:
-    """Build a fresh working warehouse from the landing zone with dbt (models, tests, docs)."""
+def prepare_build(settings: Settings, progress: Progress) -> list[str]:
+    """Before dbt runs: records re-derived from raw (offline), placeholders for sources never
+    extracted, the stale working warehouse removed. Returns the sources with records."""
     private_files()
     refresh(settings, SOURCES, progress)
     work = settings.work_warehouse_path
-    with warehouse_lock(settings), progress.step("build (dbt)"):
+    with warehouse_lock(settings):
         sources = check_records(settings)
         absent = [s for s in SOURCES if s not in sources]
         if absent:
@@ -203,12 +204,29 @@ def build(settings: Settings, progress: Progress) -> Path:
         work.parent.mkdir(parents=True, exist_ok=True)
         for stale in (work, work.with_suffix(".duckdb.wal"), settings.work_build_info_path):
             stale.unlink(missing_ok=True)
-        run_dbt(settings, work, progress, "build")
-        run_dbt(settings, work, progress, "docs", "generate")
+    return sources
+
+
+def finish_build(settings: Settings, sources: list[str], progress: Progress) -> Path:
+    """After the models are built: dbt docs, opened to the group, and the record of which
+    sources went in (what validate reads). Returns the docs index."""
+    with warehouse_lock(settings):
+        run_dbt(settings, settings.work_warehouse_path, progress, "docs", "generate")
         share_with_group(settings.dbt_target_dir, settings.data_dir)
         settings.work_build_info_path.write_text(json.dumps({"sources": sources}), encoding="utf-8")
-    progress.say(f"    dbt docs: {settings.dbt_target_dir / 'index.html'}")
-    return work
+    index = settings.dbt_target_dir / "index.html"
+    progress.say(f"    dbt docs: {index}")
+    return index
+
+
+def build(settings: Settings, progress: Progress) -> Path:
+    """Build a fresh working warehouse from the landing zone with dbt (models, tests, docs)."""
+    with progress.step("build (dbt)"):
+        sources = prepare_build(settings, progress)
+        with warehouse_lock(settings):
+            run_dbt(settings, settings.work_warehouse_path, progress, "build")
+        finish_build(settings, sources, progress)
+    return settings.work_warehouse_path
 
 
 def validate(settings: Settings, progress: Progress):
@@ -277,8 +295,32 @@ def run(settings: Settings, sources: Iterable[str], progress: Progress, *, demo:
     build(settings, progress)
     validate(settings, progress)
     target = publish(settings, progress)
+    report_error = write_report_step(settings, progress)
     check_freshness(settings, [] if demo else sources, progress)
+    if report_error:
+        raise ReportFailed(report_error)
     return target
+
+
+class ReportFailed(CrossborderError):
+    """The briefing report could not be written; the warehouse was published all the same."""
+
+
+def write_report_step(settings: Settings, progress: Progress) -> str | None:
+    """Write the briefing report after a publish; returns why it failed (None when written).
+
+    A failed report never un-publishes anything: the caller reports it and exits non-zero."""
+    with progress.step("report"):
+        try:
+            from crossborder.report import write_report
+
+            write_report(settings, progress)
+            return None
+        except Exception as exc:  # noqa: BLE001 - any failure here must leave the publish standing
+            message = (f"the warehouse {settings.warehouse_path} is published, but the briefing report could not be "
+                       f"written: {type(exc).__name__}: {exc} (retry with `crossborder report`)")
+            progress.say(f"    {message}")
+            return message
 
 
 def check_freshness(settings: Settings, sources: Iterable[str], progress: Progress) -> None:
