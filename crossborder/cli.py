@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from crossborder import CrossborderError, __version__
 
@@ -71,7 +72,21 @@ def _parser() -> argparse.ArgumentParser:
         "Run SQL against <data>/warehouse.duckdb opened read-only and print the result as a table. "
         "Tables live in schema marts, e.g. marts.fct_border_encounters."))
     query.add_argument("sql", help='the SQL, e.g. "select * from marts.fct_drug_seizures limit 5"')
-    query.add_argument("--max-rows", type=int, default=40, help="rows to print at most (default 40)")
+    query.add_argument("--max-rows", type=int, default=40, help="rows to print at most (default 40; format table only)")
+    query.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table",
+                       help="table (default), csv (with a header row), json (an array of objects) or parquet (needs --output)")
+    query.add_argument("--output", type=Path, metavar="FILE", help="write the result to FILE instead of printing it")
+
+    tables = commands.add_parser("tables", help="list the published tables with a one-line description and row count")
+    tables.add_argument("--all", action="store_true", help="every schema (staging, intermediate, reference), not only marts")
+    commands.add_parser("report", help="write the briefing report (one self-contained HTML file) of the published warehouse",
+                        description="Write <data>/reports/briefing.html: charts of every source in the published warehouse, "
+                                    "with provenance and the quality gate result. Opens offline; loads nothing from the network.")
+    docs = commands.add_parser("docs", help="serve (or write) the dbt docs site: every table and column, with lineage",
+                               description="Serve the dbt docs of the last build on http://127.0.0.1:PORT, or with --output "
+                                           "write them as one self-contained index.html into DIR.")
+    docs.add_argument("--output", type=Path, metavar="DIR", help="write DIR/index.html and exit instead of serving")
+    docs.add_argument("--port", type=int, default=8580, help="port on 127.0.0.1 to serve on (default 8580; 0 = any free port)")
     return parser
 
 
@@ -108,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             target = pipeline.run(settings, args.source or [], progress, demo=args.demo)
             progress.say(f"==> done in {time.monotonic() - started:.1f}s: {target}")
+            from crossborder.report import report_path
+
+            print(f"report: {report_path(settings)}")
         elif args.command == "extract":
             pipeline.check_data_dir_kind(settings, demo=False)
             pipeline.extract(settings, args.source, progress)
@@ -124,9 +142,26 @@ def main(argv: list[str] | None = None) -> int:
             if args.check and problems(settings):
                 raise CrossborderError("; ".join(problems(settings)))
         elif args.command == "query":
-            from crossborder.status import run_query
+            from crossborder.catalog import query
 
-            run_query(settings, args.sql, args.max_rows)
+            written = query(settings, args.sql, args.format, args.output, args.max_rows)
+            if written:
+                progress.say(f"wrote {written}")
+        elif args.command == "tables":
+            from crossborder.catalog import list_tables, render_tables
+
+            print(render_tables(list_tables(settings, all_schemas=args.all)))
+        elif args.command == "report":
+            from crossborder.report import write_report
+
+            print(write_report(settings, progress))
+        elif args.command == "docs":
+            from crossborder.docs_site import serve_docs, write_docs
+
+            if args.output:
+                print(write_docs(settings, args.output, progress))
+            else:
+                serve_docs(settings, args.port, progress)
     except pipeline.GateFailed as exc:
         print(f"crossborder: {exc}", file=sys.stderr)
         return EXIT_GATE_FAILED

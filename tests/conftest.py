@@ -79,3 +79,23 @@ class Site:
 @pytest.fixture
 def site(httpserver):
     return Site(httpserver)
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory):
+    """One `crossborder run --demo` for the whole suite (the CLI demo, report and query tests share it).
+
+    Its standard output is kept in run-stdout.txt beside the data directory."""
+    import contextlib
+    import io
+
+    from crossborder.cli import EXIT_OK, main
+
+    data = tmp_path_factory.mktemp("demo") / "data"
+    out = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out):
+        patch.setenv("CROSSBORDER_DATA_DIR", str(data))
+        code = main(["--quiet", "run", "--demo"])
+    (data.parent / "run-stdout.txt").write_text(out.getvalue(), encoding="utf-8")
+    assert code == EXIT_OK
+    return data

@@ -10,15 +10,6 @@ from tests.warehouse_utils import query
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory):
-    data = tmp_path_factory.mktemp("demo") / "data"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CROSSBORDER_DATA_DIR", str(data))
-        assert main(["--quiet", "run", "--demo"]) == EXIT_OK
-    return data
-
-
 @pytest.fixture
 def in_demo(demo_data, monkeypatch):
     monkeypatch.setenv("CROSSBORDER_DATA_DIR", str(demo_data))
