@@ -141,3 +141,13 @@ def test_an_html_error_page_served_as_the_csv_is_detected(body):
     url = f"{BASE}/sites/default/files/2024-10/nationwide-drugs-fy21-fy24.csv"
     with pytest.raises(SchemaError, match="sent an HTML page, not a CSV file"):
         parse(body, url)
+
+
+def test_an_unterminated_quote_rejects_the_rest_and_says_so():
+    rows = drug_rows([2024], months=["OCT"]) + [
+        '2024,NOV,Office of Field Operations,"Northern Border,Land Only,BUFFALO FIELD OFFICE,Fentanyl,1,1.0',
+        "2024,DEC,Office of Field Operations,Northern Border,Land Only,BUFFALO FIELD OFFICE,Fentanyl,1,1.0",
+    ]
+    records, stats = parse(csv_bytes(DRUG_HEADER, rows), f"{BASE}/sites/default/files/2024-10/nationwide-drugs-fy21-fy24.csv")
+    assert len(records) == 2  # the rows before the broken quote
+    assert len(stats.rejects) == 1 and stats.rejects[0]["reason"].startswith("malformed CSV")

@@ -156,3 +156,26 @@ def test_unchanged_files_do_not_count_as_new_content(settings, site, quiet):
     _backdate_manifest(settings, 90)
     extract(load_settings(), ["cbp"], quiet)  # everything answers 304
     assert freshness(settings, "cbp").state == "error"
+
+
+def test_a_crash_at_publish_never_leaves_a_partial_warehouse(settings, quiet, monkeypatch):
+    from crossborder import pipeline
+
+    settings.data_dir.mkdir(parents=True)
+    settings.warehouse_path.write_bytes(b"the last good warehouse")
+    settings.work_dir.mkdir()
+    settings.work_warehouse_path.write_bytes(b"the validated new warehouse")
+    settings.gx_dir.mkdir()
+    settings.gate_result_path.write_text(json.dumps(
+        {"passed": True, "warehouse_sha256": pipeline.sha256_of(settings.work_warehouse_path)}))
+
+    def killed(*args):
+        raise KeyboardInterrupt  # the process dies just before the rename
+
+    monkeypatch.setattr(pipeline.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.publish(settings, quiet)
+    assert settings.warehouse_path.read_bytes() == b"the last good warehouse"
+    monkeypatch.undo()
+    pipeline.publish(settings, quiet)  # the rerun publishes the validated file whole
+    assert settings.warehouse_path.read_bytes() == b"the validated new warehouse"

@@ -254,3 +254,19 @@ def test_rate_limit_spaces_requests_to_one_host(settings, site, httpserver, land
     # so the waits are measured from (nearly) the same instant: about 0.5 s and 1.0 s.
     assert len(sleeps) == 2
     assert 0.4 < sleeps[0] <= 0.5 and 0.9 < sleeps[1] <= 1.0
+
+
+def test_a_body_over_the_cap_without_content_length_is_aborted(settings, landing, raw_server):
+    def respond(conn: socket.socket, request: bytes) -> None:
+        if path_of(request) == "/robots.txt":
+            conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            return
+        conn.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")  # no length: read until close
+        for _ in range(400):
+            conn.sendall(b"x" * 10_000)
+
+    server = raw_server(respond)
+    with pytest.raises(FetchError, match="exceeds the size cap of 500000 bytes"):
+        landing.fetch(make_client(settings, max_bytes=500_000), server.url("/file.csv"), kind="file")
+    assert not (landing.root / "objects").exists()
+    assert not list(landing.tmp_dir.iterdir())

@@ -253,3 +253,12 @@ def test_real_excerpt_2016_profile_first():
     assert sections["summary"].startswith("The Government of Canada fully meets the minimum standards")
     assert "Office To Monitor" not in sections["trafficking_profile"]
     assert narrative.movement_stated is None  # the excerpt is cut before any movement sentence
+
+
+def test_charset_named_only_in_meta_is_honoured():
+    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head><body>'
+            "<h2>CÔTE D’IVOIRE: Tier 2</h2><p>The Government of Côte d’Ivoire does not fully meet the minimum "
+            "standards; therefore Côte d’Ivoire remained on Tier 2.</p></body></html>").encode("cp1252")
+    narrative = parse_html(html)
+    assert narrative.country_name == "CÔTE D’IVOIRE" and narrative.placement == "Tier 2"
+    assert "Côte d’Ivoire remained on Tier 2" in narrative.movement_sentence
