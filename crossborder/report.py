@@ -359,8 +359,7 @@ def news_section(con, out: SectionResult) -> None:
                             links=[_safe_link(u) for *_rest, u in latest]))
 
 
-# Statistics Canada (issue 6): the table is not built yet. These are the names the section
-# accepts, so it lights up when the source lands; until then it is skipped with a note.
+# Statistics Canada: the names the section accepts for its columns.
 STATCAN_TABLE = "marts.fct_statcan_trafficking_incidents"
 STATCAN_COLUMNS = {
     "year": ("ref_year", "reference_year", "year", "calendar_year"),
@@ -382,6 +381,8 @@ def statcan_section(con, out: SectionResult) -> None:
         where.append("statistic ilike 'actual incidents'")
     if "violation" in columns:
         where.append("violation ilike 'trafficking in persons%'")
+    if "geography_level" in columns:  # Canada and its provinces, not cities
+        where.append("geography_level in ('country', 'province_territory')")
     rows = _rows(con, f"""
         select {chosen['year']}::int, regexp_replace({chosen['geography']}, '\\s*\\[\\d+\\]$', ''), sum({chosen['value']})
         from {STATCAN_TABLE} where {' and '.join(where)} group by all order by all""")

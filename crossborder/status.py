@@ -27,7 +27,7 @@ def landing_status(settings: Settings) -> list[dict]:
     for source in SOURCES:
         landing = LandingZone(settings.raw_dir, source)
         entries = list(landing.entries())
-        files = landing.latest_by_url(kind="file")
+        files = {url: e for url, e in landing.latest_by_url().items() if e.kind != "page"}  # data, not index pages
         rows.append({
             "source": source,
             "fetches": len(entries),

@@ -23,7 +23,8 @@ OWNER = "crossborder"
 # a daily check costs one conditional GET per page and per file and downloads nothing when
 # nothing changed. A source missing here is checked daily too.
 SCHEDULES: dict[str, str] = {
-    "cbp": "@daily",
+    "cbp": "@daily",  # monthly releases; a daily check costs a few 304s
+    "statcan": "@weekly",  # an annual table
 }
 
 

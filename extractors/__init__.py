@@ -20,6 +20,8 @@ from crossborder import CrossborderError
 SOURCES: dict[str, str] = {
     "cbp": "extractors.cbp",
     "tip": "extractors.tip",
+    "news": "extractors.news",
+    "statcan": "extractors.statcan",
 }
 
 

@@ -19,6 +19,8 @@ __all__ = ["Check", "SUITE_MODULES", "all_checks"]
 SUITE_MODULES: dict[str, str] = {
     "cbp": "expectations.suites.cbp",
     "tip": "expectations.suites.tip",
+    "news": "expectations.suites.news",
+    "statcan": "expectations.suites.statcan",
 }
 
 
