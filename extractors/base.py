@@ -67,3 +67,18 @@ class ExtractContext:
             report.downloaded += 1
         self.progress.fetched(url, entry.status, entry.bytes)
         return entry
+
+
+def extract_all(ctx: ExtractContext, source: str, plan, fetch, refresh_records) -> ExtractReport:
+    """The whole extract in one call: plan, fetch every item (a failed item is reported and the
+    others still land), then derive the records."""
+    from crossborder.http import FetchError
+
+    report = ExtractReport(source=source)
+    for item in plan(ctx, report):
+        try:
+            fetch(ctx, item, report)
+        except FetchError as exc:
+            report.failures.append(str(exc))
+    refresh_records(ctx, report)
+    return report

@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 
 from crossborder import CrossborderError
 from crossborder.http import FetchError
-from extractors.base import ExtractContext, ExtractReport
+from extractors.base import ExtractContext, ExtractReport, extract_all
 
 # The records folders this source writes (raw/cbp/records/<dataset>/), which dbt reads.
 DATASETS = ("encounters", "drug_seizures")
@@ -306,14 +306,7 @@ def fetch(ctx: ExtractContext, item: str, report: ExtractReport) -> None:
 
 def extract(ctx: ExtractContext) -> ExtractReport:
     """plan, fetch every item, then refresh the records: the whole extract in one call."""
-    report = ExtractReport(source="cbp")
-    for item in plan(ctx, report):
-        try:
-            fetch(ctx, item, report)
-        except FetchError as exc:
-            report.failures.append(str(exc))
-    refresh_records(ctx, report)
-    return report
+    return extract_all(ctx, "cbp", plan, fetch, refresh_records)
 
 
 def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from crossborder import CrossborderError
 from crossborder.http import FetchError
-from extractors.base import ExtractContext, ExtractReport
+from extractors.base import ExtractContext, ExtractReport, extract_all
 
 DATASETS = ("incidents",)
 # Records are parsed into this folder (not read by dbt) and renamed into records/incidents/.
@@ -281,14 +281,8 @@ def fetch(ctx: ExtractContext, item: str, report: ExtractReport) -> None:
 
 
 def extract(ctx: ExtractContext) -> ExtractReport:
-    report = ExtractReport(source="statcan")
-    for item in plan(ctx, report):
-        try:
-            fetch(ctx, item, report)
-        except FetchError as exc:
-            report.failures.append(str(exc))
-    refresh_records(ctx, report)
-    return report
+    """plan, fetch every item, then refresh the records: the whole extract in one call."""
+    return extract_all(ctx, "statcan", plan, fetch, refresh_records)
 
 
 def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:

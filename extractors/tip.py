@@ -26,7 +26,7 @@ from crossborder import CrossborderError
 from crossborder.config import SourceSettings
 from crossborder.http import FetchError, NotFound
 from crossborder.landing import ManifestEntry, atomic_write, utc_now
-from extractors.base import ExtractContext, ExtractReport
+from extractors.base import ExtractContext, ExtractReport, extract_all
 from extractors.tip_parser import PageUnreadable, parse_html
 
 # The records folders this source writes (raw/tip/records/<dataset>/<year>.jsonl.gz), which dbt reads.
@@ -236,14 +236,7 @@ def fetch(ctx: ExtractContext, item: str, report: ExtractReport) -> None:
 
 def extract(ctx: ExtractContext) -> ExtractReport:
     """plan, fetch every item, then refresh the records: the whole extract in one call."""
-    report = ExtractReport(source="tip")
-    for item in plan(ctx, report):
-        try:
-            fetch(ctx, item, report)
-        except FetchError as exc:
-            report.failures.append(str(exc))
-    refresh_records(ctx, report)
-    return report
+    return extract_all(ctx, "tip", plan, fetch, refresh_records)
 
 
 def _editions_landed(ctx: ExtractContext, latest: dict[str, ManifestEntry], missing: dict[str, str]) -> dict[int, tuple[dict, ManifestEntry]]:

@@ -88,7 +88,7 @@ def parsed(airflow_db, tmp_path_factory):
         mp.setenv("CROSSBORDER_DATA_DIR", str(tmp_path_factory.mktemp("dagbag-data")))
         mp.delenv("CROSSBORDER_DBT_MANIFEST", raising=False)
         started = time.perf_counter()
-        cold = _dagbag()
+        _dagbag()
         cold_s = time.perf_counter() - started
         started = time.perf_counter()
         bag = _dagbag()

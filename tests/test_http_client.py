@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from crossborder.config import load_settings
 from crossborder.http import FetchError, HttpClient, NotFound, RefusedURL, parse_retry_after
 from crossborder.landing import LandingZone
 from tests.rawserver import RawServer, path_of

@@ -4,7 +4,6 @@ that writes it after a publish without ever un-publishing."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
