@@ -14,7 +14,7 @@ live:
 # Run the whole test suite.
 test:
 	scripts/bootstrap test airflow
-	.venv/bin/python -m pytest $(PYTEST_ARGS)
+	.venv/bin/python -m pytest --durations=10 $(PYTEST_ARGS)
 
 clean:
 	rm -rf data/ .pytest_cache
