@@ -15,7 +15,7 @@ class ExtractReport:
     source: str
     checked: int = 0  # URLs requested
     downloaded: int = 0  # of those, new content landed
-    unchanged: int = 0  # of those, 304 or the same bytes again
+    unchanged: int = 0  # of those, answered 304 Not Modified (nothing downloaded)
     records: dict[str, int] = field(default_factory=dict)  # dataset -> records (re)written this run
     rejected_rows: int = 0
     quarantined: int = 0  # pages that could not be read, set aside with the reason (not failures)
