@@ -18,7 +18,7 @@ RUN mkdir -p /opt/crossborder/app /opt/crossborder/data /opt/crossborder/dbt-man
 USER airflow
 
 # The repo (minus .dockerignore), installed editable so dbt_project/, config/ and expectations/
-# are found where crossborder.config expects them (next to the package).
+# are found where crossborder.core.config expects them (next to the package).
 COPY --chown=airflow:0 . /opt/crossborder/app/
 WORKDIR /opt/crossborder/app
 # The repo's exact pins (pyproject.toml) plus the image's own Airflow, so pip never moves it.

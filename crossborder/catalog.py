@@ -1,6 +1,6 @@
 """What analysts use at the shell: `crossborder tables` and `crossborder query --format/--output`.
 
-Both open the published warehouse read-only (crossborder.status.open_published), so a query never
+Both open the published warehouse read-only (crossborder.core.warehouse.open_published), so a query never
 blocks or changes a build. Exports are written by DuckDB itself (COPY ... TO), through a temp file
 and an atomic rename, so a failed query leaves no half-written file behind.
 """
@@ -17,8 +17,9 @@ from pathlib import Path
 
 import duckdb
 
-from crossborder import CrossborderError
-from crossborder.config import Settings
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import Settings
+from crossborder.core.files import atomic_path
 
 FORMATS = ("table", "csv", "json", "parquet")
 _COPY_OPTIONS = {"csv": "format csv, header true", "json": "format json, array true", "parquet": "format parquet"}
@@ -36,7 +37,7 @@ def one_line(comment: str | None, width: int = 110) -> str:
 
 def list_tables(settings: Settings, all_schemas: bool = False) -> list[dict]:
     """Published tables with their one-line description and row count (schema marts unless all_schemas)."""
-    from crossborder.status import open_published
+    from crossborder.core.warehouse import open_published
 
     con = open_published(settings)
     try:
@@ -61,7 +62,8 @@ def render_tables(rows: list[dict]) -> str:
 
 def query(settings: Settings, sql: str, fmt: str = "table", output: Path | None = None, max_rows: int = 40) -> Path | None:
     """Run a read-only query and print it (fmt table/csv/json) or write it to output; returns output."""
-    from crossborder.status import open_published, run_query
+    from crossborder.core.warehouse import open_published
+    from crossborder.status import run_query
 
     if fmt not in FORMATS:
         raise CrossborderError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
@@ -127,11 +129,5 @@ def _atomic_output(output: Path):
         raise CrossborderError(f"--output {output} is a directory: name a file")
     if not output.parent.exists():
         raise CrossborderError(f"--output {output}: folder {output.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    os.close(fd)
-    os.unlink(tmp)  # DuckDB creates the file itself
-    try:
-        yield Path(tmp)
-        os.replace(tmp, output)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with atomic_path(output) as tmp:
+        yield tmp

@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from crossborder import CrossborderError, __version__
+from crossborder import __version__
+from crossborder.core.errors import CrossborderError, GateFailed
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_GATE_FAILED = 0, 1, 2, 3
 
@@ -112,29 +113,29 @@ def _with_years(settings, years: str | None):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from crossborder import pipeline
-    from crossborder.config import load_settings
-    from crossborder.progress import Progress
+    from crossborder.core.config import load_settings
+    from crossborder.core.progress import Progress
+    from crossborder.pipeline import build, demo, extract, publish, steps, validate
 
     progress = Progress(quiet=args.quiet)
     started = time.monotonic()
     try:
         settings = _with_years(load_settings(), getattr(args, "years", None))
         if args.command == "run":
-            target = pipeline.run(settings, args.source or [], progress, demo=args.demo)
+            target = steps.run(settings, args.source or [], progress, demo_mirror=args.demo)
             progress.say(f"==> done in {time.monotonic() - started:.1f}s: {target}")
             from crossborder.report import report_path
 
             print(f"report: {report_path(settings)}")
         elif args.command == "extract":
-            pipeline.check_data_dir_kind(settings, demo=False)
-            pipeline.extract(settings, args.source, progress)
+            demo.check_data_dir_kind(settings, demo=False)
+            extract.extract(settings, args.source, progress)
         elif args.command == "build":
-            pipeline.build(settings, progress)
+            build.build(settings, progress)
         elif args.command == "validate":
-            pipeline.validate(settings, progress)
+            validate.validate(settings, progress)
         elif args.command == "publish":
-            pipeline.publish(settings, progress)
+            publish.publish(settings, progress)
         elif args.command == "status":
             from crossborder.status import problems, render_status
 
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(write_docs(settings, args.output, progress))
             else:
                 serve_docs(settings, args.port, progress)
-    except pipeline.GateFailed as exc:
+    except GateFailed as exc:
         print(f"crossborder: {exc}", file=sys.stderr)
         return EXIT_GATE_FAILED
     except CrossborderError as exc:

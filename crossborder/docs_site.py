@@ -15,9 +15,10 @@ import os
 import threading
 from pathlib import Path
 
-from crossborder import CrossborderError
-from crossborder.config import Settings
-from crossborder.progress import Progress
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import Settings
+from crossborder.core.files import atomic_write, share_with_group
+from crossborder.core.progress import Progress
 
 _MANIFEST_MARK = '"MANIFEST.JSON INLINE DATA"'
 _CATALOG_MARK = '"CATALOG.JSON INLINE DATA"'
@@ -41,14 +42,9 @@ def write_docs(settings: Settings, output: Path | None = None, progress: Progres
         raise CrossborderError(f"{index} is not dbt's docs page (its inline-data markers are missing)")
     page = page.replace(_MANIFEST_MARK, _inline_json(manifest), 1).replace(_CATALOG_MARK, _inline_json(catalog), 1)
     folder = Path(output) if output else settings.dbt_docs_dir
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "index.html"
-    tmp = folder / f".index.html.{os.getpid()}.tmp"
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, page)
     if output is None:
-        from crossborder.pipeline import share_with_group
-
         share_with_group(folder, settings.data_dir)
     if progress:
         progress.say(f"    dbt docs site: {path} ({len(page) // 1024} KB, one file)")

@@ -7,18 +7,13 @@ from datetime import datetime, timezone
 
 import duckdb
 
-from crossborder import CrossborderError
-from crossborder.config import Settings
-from crossborder.landing import LandingZone
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import Settings
+from crossborder.core.files import is_sample_data
+from crossborder.core.landing import LandingZone
+from crossborder.core.warehouse import last_gate_result as gate_status
+from crossborder.core.warehouse import open_published
 from extractors import SOURCES
-
-
-def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """The published warehouse, read-only: an analyst's query never blocks or changes a build."""
-    path = settings.warehouse_path
-    if not path.exists():
-        raise CrossborderError(f"no published warehouse at {path}: run `crossborder run` (or `make warehouse`) first")
-    return duckdb.connect(str(path), read_only=True)
 
 
 def landing_status(settings: Settings) -> list[dict]:
@@ -38,7 +33,7 @@ def landing_status(settings: Settings) -> list[dict]:
 
 
 def freshness_states(settings: Settings):
-    from crossborder.freshness import freshness
+    from crossborder.pipeline.freshness import freshness
 
     return [freshness(settings, source) for source in SOURCES]
 
@@ -67,16 +62,9 @@ def table_status(settings: Settings) -> list[dict]:
         con.close()
 
 
-def gate_status(settings: Settings) -> dict | None:
-    try:
-        return json.loads(settings.gate_result_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-
-
 def render_status(settings: Settings) -> str:
     lines = [f"data directory: {settings.data_dir}"]
-    if (settings.data_dir / "DEMO_DATA").exists():
+    if is_sample_data(settings.data_dir):
         lines.append("  (holds the offline demo's SAMPLE DATA)")
     lines.append("")
     lines.append("landing zone:")

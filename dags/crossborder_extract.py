@@ -4,8 +4,8 @@ Each DAG discovers the source's releases, downloads them one mapped task per fil
 GET: an unchanged file costs a 304 and no download), derives the records, and, only when something
 new landed, updates the source's raw-data Asset, which schedules the `warehouse` DAG.
 
-Parse-time cost: this file imports only Airflow and `extractors` (a dict of module names); the
-HTTP client, the parsers and the landing zone are imported inside the tasks.
+Parse-time cost: Airflow and crossborder's pipeline modules (no network, no parsing); each
+source's extractor package is imported inside the tasks.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from __future__ import annotations
 import inspect
 from datetime import datetime, timedelta
 
-from airflow.sdk import Asset, dag, task
+from airflow.sdk import dag, task
 
+from crossborder.airflow_support import EXTRACT_DEFAULT_ARGS, raw_asset, run_context
+from crossborder.pipeline.extract import fetch_item, finish_extract, plan_extract
 from extractors import SOURCES
-
-OWNER = "crossborder"
 
 # Per source: when to look for new releases. CBP publishes monthly, mid-month, at no fixed date;
 # a daily check costs one conditional GET per page and per file and downloads nothing when
@@ -26,22 +26,6 @@ SCHEDULES: dict[str, str] = {
     "cbp": "@daily",  # monthly releases; a daily check costs a few 304s
     "statcan": "@weekly",  # an annual table
 }
-
-
-def raw_asset(source: str) -> Asset:
-    """The Asset updated when new raw data of `source` landed.
-
-    crossborder_warehouse.py defines the same function: the warehouse DAG is scheduled on it
-    (tests/test_dags.py checks that every extract DAG's Asset schedules the warehouse).
-    """
-    return Asset(name=f"crossborder_raw_{source}", uri=f"crossborder://raw/{source}", group="crossborder")
-
-
-def _settings_and_progress():
-    from crossborder.config import load_settings
-    from crossborder.progress import Progress
-
-    return load_settings(), Progress()
 
 
 def build_extract_dag(source: str):
@@ -54,16 +38,7 @@ def build_extract_dag(source: str):
         catchup=False,
         max_active_runs=1,
         tags=["crossborder", "extract", source],
-        default_args={
-            "owner": OWNER,
-            # HTTP errors are already retried inside the client (backoff, Retry-After); these
-            # retries cover longer outages, e.g. the site down for maintenance.
-            "retries": 3,
-            "retry_delay": timedelta(minutes=2),
-            "retry_exponential_backoff": 2.0,
-            "max_retry_delay": timedelta(minutes=30),
-            "execution_timeout": timedelta(hours=1),
-        },
+        default_args=EXTRACT_DEFAULT_ARGS,
     )
     def extract():
         """### Extract one source into the landing zone
@@ -76,17 +51,15 @@ def build_extract_dag(source: str):
         twice (raw files are content-addressed, records are rewritten only when their raw file or
         the parser changed).
 
-        Same functions as `crossborder extract --source SOURCE` (crossborder.pipeline).
+        Same functions as `crossborder extract --source SOURCE` (crossborder.pipeline.extract).
         """
 
         @task
         def discover() -> list[str]:
             """Fetch the landing pages and return the URL of every release file they link."""
-            from crossborder import pipeline
-
-            settings, progress = _settings_and_progress()
-            urls = pipeline.plan_extract(settings, source, progress)
-            progress.say(f"{source}: {len(urls)} release files listed")
+            ctx = run_context()
+            urls = plan_extract(ctx.settings, source, ctx.progress)
+            ctx.progress.say(f"{source}: {len(urls)} release files listed")
             return urls
 
         # Politeness: at most two downloads from one source at a time (the HTTP client's
@@ -100,22 +73,18 @@ def build_extract_dag(source: str):
             """Land one release file (conditional GET: a 304 downloads nothing). One mapped task per file."""
             from airflow.sdk import get_current_context
 
-            from crossborder import pipeline
-
             get_current_context()["release_file"] = url.rsplit("/", 1)[-1]  # names the mapped task in the UI
 
-            settings, progress = _settings_and_progress()
-            return pipeline.fetch_item(settings, source, url, progress)
+            ctx = run_context()
+            return fetch_item(ctx.settings, source, url, ctx.progress)
 
         @task
         def derive_records(fetched: list[dict]) -> dict:
             """Derive records from the landed raw files; fails naming the file and columns on a schema change."""
-            from crossborder import pipeline
-
-            settings, progress = _settings_and_progress()
-            report = pipeline.finish_extract(settings, source, progress)
+            ctx = run_context()
+            report = finish_extract(ctx.settings, source, ctx.progress)
             downloaded = [f["item"] for f in fetched if f["downloaded"]]
-            progress.say(f"{source}: {len(downloaded)} of {len(fetched)} files new or changed; {report.summary()}")
+            ctx.progress.say(f"{source}: {len(downloaded)} of {len(fetched)} files new or changed; {report.summary()}")
             return {"downloaded": downloaded, "records": report.records, "rejected_rows": report.rejected_rows}
 
         @task(outlets=[raw_asset(source)], retries=0)

@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crossborder.core.files import atomic_write
 from expectations.suites.base import Check
 
 __all__ = ["Failure", "GateResult", "SuiteOutcome", "run_gate"]
@@ -454,10 +455,7 @@ def _write_summary(result: GateResult, warehouse_path: Path) -> None:
         "warnings": [_failure_json(f) for f in result.warnings],
         "timings_s": result.timings,
     }
-    result.result_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = result.result_path.with_name(result.result_path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, result.result_path)
+    atomic_write(result.result_path, json.dumps(payload, indent=2, default=str) + "\n")
 
 
 def _failure_json(f: Failure) -> dict:

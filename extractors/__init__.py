@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from crossborder import CrossborderError
+from crossborder.core.errors import CrossborderError
 
 # Source name -> module. Modules are imported on demand so the CLI and DAGs start fast.
 SOURCES: dict[str, str] = {

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from crossborder.config import Settings, SourceSettings
-from crossborder.http import HttpClient
-from crossborder.landing import LandingZone
-from crossborder.progress import Progress
+from crossborder.core.config import Settings, SourceSettings
+from crossborder.core.landing import LandingZone
+from crossborder.core.progress import Progress
+
+if TYPE_CHECKING:
+    from crossborder.core.http import HttpClient
 
 
 @dataclass
@@ -52,6 +55,9 @@ class ExtractContext:
 
     @classmethod
     def create(cls, settings: Settings, source_name: str, progress: Progress | None = None) -> "ExtractContext":
+        # Imported here: DAG files import this module, and the dag-processor must not load requests.
+        from crossborder.core.http import HttpClient
+
         progress = progress or Progress()
         source = settings.source(source_name)
         client = HttpClient(settings.http, source_name, source.allowed_hosts, on_progress=progress.download)
@@ -72,7 +78,7 @@ class ExtractContext:
 def extract_all(ctx: ExtractContext, source: str, plan, fetch, refresh_records) -> ExtractReport:
     """The whole extract in one call: plan, fetch every item (a failed item is reported and the
     others still land), then derive the records."""
-    from crossborder.http import FetchError
+    from crossborder.core.http import FetchError
 
     report = ExtractReport(source=source)
     for item in plan(ctx, report):

@@ -18,8 +18,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from crossborder import CrossborderError
-from crossborder.http import FetchError
+from crossborder.core.errors import CrossborderError
+from crossborder.core.http import FetchError
 from extractors.base import ExtractContext, ExtractReport, extract_all
 
 # The records folders this source writes (raw/cbp/records/<dataset>/), which dbt reads.

@@ -27,9 +27,9 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import yaml
 
-from crossborder import CrossborderError
-from crossborder.config import PROJECT_ROOT
-from crossborder.http import FetchError, HttpClient
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import PROJECT_ROOT
+from crossborder.core.http import FetchError, HttpClient
 from extractors.base import ExtractContext, ExtractReport
 from extractors.news_parse import FeedError, FeedInfo, parse_document, parse_feed, parse_page
 from extractors.news_tagging import Tagger

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from crossborder import CrossborderError
+from crossborder.core.errors import CrossborderError
 
 TOPICS = (
     "sex_trafficking", "labour_trafficking", "human_trafficking", "human_smuggling",

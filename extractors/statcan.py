@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import IO, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
-from crossborder import CrossborderError
-from crossborder.http import FetchError
+from crossborder.core.errors import CrossborderError
+from crossborder.core.http import FetchError
 from extractors.base import ExtractContext, ExtractReport, extract_all
 
 DATASETS = ("incidents",)

@@ -22,10 +22,11 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
 
-from crossborder import CrossborderError
-from crossborder.config import SourceSettings
-from crossborder.http import FetchError, NotFound
-from crossborder.landing import ManifestEntry, atomic_write, utc_now
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import SourceSettings
+from crossborder.core.http import FetchError, NotFound
+from crossborder.core.files import atomic_write, utc_now
+from crossborder.core.landing import ManifestEntry
 from extractors.base import ExtractContext, ExtractReport, extract_all
 from extractors.tip_parser import PageUnreadable, parse_html
 
@@ -351,4 +352,4 @@ def _write_quarantine(ctx: ExtractContext, year: int, items: list[dict]) -> None
     if not items:
         path.unlink(missing_ok=True)
         return
-    atomic_write(path, lambda out: out.writelines(json.dumps(i, sort_keys=True) + "\n" for i in items), mode="w")
+    atomic_write(path, lambda out: out.writelines(json.dumps(i, sort_keys=True) + "\n" for i in items), text=True)

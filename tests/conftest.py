@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from crossborder.config import load_settings
-from crossborder.progress import Progress
+from crossborder.core.config import load_settings
+from crossborder.core.progress import Progress
 
 REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "real-data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crossborder import CrossborderError
-from crossborder.config import load_settings
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import load_settings
 
 
 def test_defaults_point_at_the_official_cbp_site():

@@ -180,10 +180,28 @@ def test_warehouse_writers_share_the_one_slot_pool_and_run_one_at_a_time(bag):
     assert any(name.startswith("relationships_") for name in selected)
     assert "assert_revisions_current_rows_match_facts" in selected
     assert cross.upstream_task_ids and cross.upstream_task_ids <= dbt_tasks  # after the leaf models
-    order = ["prepare", "dbt_cross_model_tests", "dbt_docs", "quality_gate", "publish"]
-    assert warehouse.get_task("publish").upstream_task_ids == {"quality_gate"}
     assert [o.name for o in warehouse.get_task("publish").outlets] == ["crossborder_warehouse"]
-    assert all(task_id in warehouse.task_dict for task_id in order)
+
+
+def test_the_warehouse_dag_runs_the_pipelines_step_list(bag):
+    """The DAG's task chain is the CLI's step list after extract: build (as prepare, one task per
+    model, cross-model tests, docs), then one task per step; steps after publish hang off publish."""
+    from crossborder.pipeline.steps import STEPS, WAREHOUSE_STEPS
+
+    warehouse = bag.dags["warehouse"]
+    assert [step.name for step in STEPS] == ["extract", *(step.name for step in WAREHOUSE_STEPS)]
+    build_tasks = ["prepare", "dbt_cross_model_tests", "dbt_docs"]
+    before, after = [s for s in WAREHOUSE_STEPS if not s.after_publish], [s for s in WAREHOUSE_STEPS if s.after_publish]
+    assert [s.name for s in before][0] == "build" and {"report", "freshness"} <= {s.name for s in after}
+    previous = "dbt_docs"  # the build step's last task
+    for step in before[1:]:
+        assert warehouse.get_task(step.name).upstream_task_ids == {previous}, step.name
+        previous = step.name
+    for step in after:
+        assert warehouse.get_task(step.name).upstream_task_ids == {previous}, step.name
+    step_tasks = {s.name for s in WAREHOUSE_STEPS if s.name != "build"}
+    other = {t for t in warehouse.task_dict if not t.startswith("dbt.")} - step_tasks - set(build_tasks)
+    assert other == set(), f"tasks that are no pipeline step: {other}"
 
 
 # -- parse time ----------------------------------------------------------------------------------
@@ -292,6 +310,8 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
     assert (settings.dbt_target_dir / "index.html").exists()
     assert not settings.work_warehouse_path.exists()  # moved into place
     assert _asset_events("crossborder_warehouse") == 1
+    assert _states(run)["report"] == "success" and _states(run)["freshness"] == "success"
+    assert (settings.data_dir / "reports" / "briefing.html").exists()  # the report step ran in Airflow
     published = settings.warehouse_path.read_bytes()
     t_warehouse = time.perf_counter()
 
@@ -317,7 +337,8 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
     run = warehouse.test()
     states = _states(run)
     assert str(run.state) == "failed", states
-    assert states["quality_gate"] == "failed" and states["publish"] == "upstream_failed", states
+    assert states["validate"] == "failed" and states["publish"] == "upstream_failed", states
+    assert states["report"] == "upstream_failed" and states["freshness"] == "upstream_failed", states
     log = "".join(capfd.readouterr())
     assert "quality gate failed" in log and "encounter_count" in log, log[-3000:]
     assert str(settings.data_docs_dir) in log

@@ -8,11 +8,13 @@ import os
 
 import pytest
 
-from crossborder import CrossborderError
+from crossborder.core.errors import CrossborderError
 from crossborder.cli import EXIT_FAILED, main
-from crossborder.config import load_settings
-from crossborder.landing import LandingZone, file_lock
-from crossborder.pipeline import extract, warehouse_lock
+from crossborder.core.config import load_settings
+from crossborder.core.files import file_lock
+from crossborder.core.landing import LandingZone
+from crossborder.pipeline.build import warehouse_lock
+from crossborder.pipeline.extract import extract
 from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
 
 FILES = "/sites/default/files"
@@ -78,7 +80,7 @@ def test_disk_full_while_landing_fails_cleanly_and_promotes_nothing(settings, si
         handle = real_fdopen(fd, mode, *args, **kwargs)
         return FullDisk(handle) if "w" in mode else handle
 
-    monkeypatch.setattr("crossborder.http.os.fdopen", fdopen)
+    monkeypatch.setattr("crossborder.core.http.os.fdopen", fdopen)
     with pytest.raises(CrossborderError, match=r"cbp: GET http://localhost:\d+/document/stats/nationwide-encounters: could not write the download to .*No space left on device"):
         extract(settings, ["cbp"], quiet)
     landing = LandingZone(settings.raw_dir, "cbp")
@@ -133,8 +135,9 @@ def _backdate_manifest(settings, days):
 
 @pytest.mark.parametrize("days, state, exit_code", [(10, "ok", 0), (50, "warning", 0), (90, "error", EXIT_FAILED)])
 def test_freshness_warns_then_errors_and_status_shows_it(settings, site, quiet, capsys, days, state, exit_code):
-    from crossborder.freshness import freshness
-    from crossborder.pipeline import StaleSource, check_freshness
+    from crossborder.pipeline.freshness import freshness
+    from crossborder.core.errors import StaleSource
+    from crossborder.pipeline.freshness import check_freshness
 
     serve_good_cbp(site)
     extract(settings, ["cbp"], quiet)
@@ -149,7 +152,7 @@ def test_freshness_warns_then_errors_and_status_shows_it(settings, site, quiet, 
 
 
 def test_unchanged_files_do_not_count_as_new_content(settings, site, quiet):
-    from crossborder.freshness import freshness
+    from crossborder.pipeline.freshness import freshness
 
     serve_good_cbp(site)
     extract(settings, ["cbp"], quiet)
@@ -159,7 +162,8 @@ def test_unchanged_files_do_not_count_as_new_content(settings, site, quiet):
 
 
 def test_a_crash_at_publish_never_leaves_a_partial_warehouse(settings, quiet, monkeypatch):
-    from crossborder import pipeline
+    from crossborder.core.files import sha256_of
+    from crossborder.pipeline import publish as pipeline
 
     settings.data_dir.mkdir(parents=True)
     settings.warehouse_path.write_bytes(b"the last good warehouse")
@@ -167,7 +171,7 @@ def test_a_crash_at_publish_never_leaves_a_partial_warehouse(settings, quiet, mo
     settings.work_warehouse_path.write_bytes(b"the validated new warehouse")
     settings.gx_dir.mkdir()
     settings.gate_result_path.write_text(json.dumps(
-        {"passed": True, "warehouse_sha256": pipeline.sha256_of(settings.work_warehouse_path)}))
+        {"passed": True, "warehouse_sha256": sha256_of(settings.work_warehouse_path)}))
 
     def killed(*args):
         raise KeyboardInterrupt  # the process dies just before the rename

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from crossborder.http import FetchError, HttpClient, NotFound, RefusedURL, parse_retry_after
-from crossborder.landing import LandingZone
+from crossborder.core.http import FetchError, HttpClient, NotFound, RefusedURL, parse_retry_after
+from crossborder.core.landing import LandingZone
 from tests.rawserver import RawServer, path_of
 
 

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from crossborder import CrossborderError
-from crossborder.config import load_settings
-from crossborder.landing import LandingZone
-from crossborder.pipeline import fetch_item, finish_extract, plan_extract
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import load_settings
+from crossborder.core.landing import LandingZone
+from crossborder.pipeline.extract import fetch_item, finish_extract, plan_extract
 from extractors import news
 from extractors.base import ExtractContext
 from tests.news_samples import BILLION_LAUGHS, MALFORMED, atom, external_entity_feed, feeds_file, gdelt, page, rss

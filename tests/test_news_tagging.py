@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crossborder import CrossborderError
-from crossborder.config import PROJECT_ROOT
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import PROJECT_ROOT
 from extractors.news_tagging import BORDER_REGIONS, TOPICS, Tagger
 
 RULES = PROJECT_ROOT / "config" / "news_topics.yaml"

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from crossborder.cli import EXIT_GATE_FAILED, EXIT_OK, main
-from crossborder.landing import LandingZone
+from crossborder.core.landing import LandingZone
 from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
 from tests.warehouse_utils import query, table_contents
 

@@ -117,9 +117,9 @@ def test_docs_writes_one_self_contained_page(in_demo, tmp_path, capsys):
 
 
 def test_docs_server_serves_the_site(in_demo, capsys):
-    from crossborder.config import load_settings
+    from crossborder.core.config import load_settings
     from crossborder.docs_site import serve_docs
-    from crossborder.progress import Progress
+    from crossborder.core.progress import Progress
 
     stop = threading.Event()
     thread = threading.Thread(target=serve_docs, args=(load_settings(), 0, Progress(quiet=True), stop))

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from crossborder import pipeline
+from crossborder.pipeline import build, extract, publish, validate
 from crossborder.cli import EXIT_FAILED, EXIT_OK, main
-from crossborder.config import load_settings
+from crossborder.core.config import load_settings
 from crossborder.report import report_path, write_report
 from tests.report_samples import SCRIPT_TITLE, build_tiny_warehouse
 
@@ -103,9 +103,9 @@ def test_report_without_warehouse_says_what_to_do(tmp_path, monkeypatch, capsys)
 def test_a_failed_report_keeps_the_publish_and_exits_non_zero(tiny, monkeypatch, capsys):
     published = tiny.warehouse_path
     before = published.read_bytes()
-    for step in ("extract", "build", "validate"):
-        monkeypatch.setattr(pipeline, step, lambda *a, **k: None)
-    monkeypatch.setattr(pipeline, "publish", lambda settings, progress: settings.warehouse_path)
+    for module in (extract, build, validate):
+        monkeypatch.setattr(module, module.__name__.rsplit(".", 1)[-1], lambda *a, **k: None)
+    monkeypatch.setattr(publish, "publish", lambda settings, progress: settings.warehouse_path)
 
     def broken(settings, progress=None):
         raise RuntimeError("disk full")
@@ -118,9 +118,9 @@ def test_a_failed_report_keeps_the_publish_and_exits_non_zero(tiny, monkeypatch,
 
 
 def test_run_ends_with_the_report(tiny, monkeypatch, capsys):
-    for step in ("extract", "build", "validate"):
-        monkeypatch.setattr(pipeline, step, lambda *a, **k: None)
-    monkeypatch.setattr(pipeline, "publish", lambda settings, progress: settings.warehouse_path)
+    for module in (extract, build, validate):
+        monkeypatch.setattr(module, module.__name__.rsplit(".", 1)[-1], lambda *a, **k: None)
+    monkeypatch.setattr(publish, "publish", lambda settings, progress: settings.warehouse_path)
     assert main(["--quiet", "run", "--source", "cbp"]) == EXIT_OK
     assert capsys.readouterr().out.strip().splitlines()[-1] == f"report: {report_path(tiny)}"
     assert report_path(tiny).exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from crossborder.config import load_settings
+from crossborder.core.config import load_settings
 from crossborder.report import SECTIONS, write_report
 from tests.report_samples import SCRIPT_TITLE, build_tiny_warehouse
 

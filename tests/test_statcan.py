@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from crossborder import CrossborderError
-from crossborder.progress import Progress
+from crossborder.core.errors import CrossborderError
+from crossborder.core.progress import Progress
 from extractors import statcan
 from extractors.base import ExtractContext
 from tests.conftest import real_data
@@ -135,7 +135,7 @@ def _serve(site, zip_body: bytes, zip_path: str = "/n1/tbl/csv/35100177-eng.zip"
 
 
 def test_extract_from_mirror_and_bad_zip_keeps_records(env, site, monkeypatch):
-    from crossborder.config import load_settings
+    from crossborder.core.config import load_settings
 
     monkeypatch.setenv("CROSSBORDER_STATCAN_BASE_URL", env["CROSSBORDER_CBP_BASE_URL"])
     settings = load_settings()
@@ -155,7 +155,7 @@ def test_extract_from_mirror_and_bad_zip_keeps_records(env, site, monkeypatch):
 
 
 def test_zip_on_a_foreign_host_is_refused(env, site, monkeypatch):
-    from crossborder.config import load_settings
+    from crossborder.core.config import load_settings
 
     monkeypatch.setenv("CROSSBORDER_STATCAN_BASE_URL", env["CROSSBORDER_CBP_BASE_URL"])
     site.put("/t1/wds/rest/getFullTableDownloadCSV/35100177/en",
@@ -169,8 +169,8 @@ def test_zip_on_a_foreign_host_is_refused(env, site, monkeypatch):
 
 def test_the_dag_steps_plan_fetch_refresh(env, site, monkeypatch, quiet):
     """What extract_statcan's tasks call (discover, download, derive_records), one by one."""
-    from crossborder import pipeline
-    from crossborder.config import load_settings
+    from crossborder.pipeline import extract as pipeline
+    from crossborder.core.config import load_settings
 
     monkeypatch.setenv("CROSSBORDER_STATCAN_BASE_URL", env["CROSSBORDER_CBP_BASE_URL"])
     settings = load_settings()

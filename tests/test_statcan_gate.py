@@ -66,7 +66,7 @@ def test_suites_pass_missing_province_negative_value_and_lost_rows_fail(tmp_path
 
 
 def test_required_provinces_from_config(monkeypatch, settings):
-    from crossborder.config import load_settings
+    from crossborder.core.config import load_settings
 
     assert statcan.required_provinces(settings) == ["source"]
     monkeypatch.setenv("CROSSBORDER_STATCAN_REQUIRED_PROVINCES", "35,48,source")

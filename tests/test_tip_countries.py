@@ -9,7 +9,7 @@ import re
 import duckdb
 import pytest
 
-from crossborder.config import PROJECT_ROOT
+from crossborder.core.config import PROJECT_ROOT
 from extractors.tip_parser import normalize_country_alias, strip_qualifier
 
 SEEDS = PROJECT_ROOT / "dbt_project" / "seeds"

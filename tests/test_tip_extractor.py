@@ -10,8 +10,8 @@ import json
 import pytest
 from werkzeug import Response
 
-from crossborder import pipeline
-from crossborder.config import load_settings
+from crossborder.pipeline import extract as pipeline
+from crossborder.core.config import load_settings
 from extractors import tip
 from extractors.base import ExtractContext, ExtractReport
 from tests.tip_samples import country_page, not_found, publish_edition, report_path
@@ -87,7 +87,7 @@ def test_extract_lands_parses_and_records_provenance(tip_env, site, settings, qu
 
 
 def tip_landing(settings):
-    from crossborder.landing import LandingZone
+    from crossborder.core.landing import LandingZone
 
     return LandingZone(settings.raw_dir, "tip")
 
@@ -222,7 +222,7 @@ def test_editions_are_validated():
 def test_manifest_is_read_incrementally_and_sees_other_writers(tip_env, site, settings, quiet):
     """latest_by_url reads only new manifest lines (TIP lands thousands of pages per run), and
     still sees what another process (a parallel fetch task) appended."""
-    from crossborder.landing import LandingZone
+    from crossborder.core.landing import LandingZone
 
     two_editions(site)
     mine, other = LandingZone(settings.raw_dir, "tip"), LandingZone(settings.raw_dir, "tip")
@@ -238,7 +238,7 @@ def test_demo_mirror_editions_parse_without_quarantine():
     """The offline demo's TIP pages: every linked page reads, in both heading formats."""
     from pathlib import Path
 
-    from crossborder.config import PROJECT_ROOT, load_settings as settings_of
+    from crossborder.core.config import PROJECT_ROOT, load_settings as settings_of
     from extractors.tip_parser import parse_html
 
     source = settings_of().source("tip")

@@ -33,7 +33,7 @@ MAX_SHORT_TEXT_SHARE = 0.5
 def min_topic_share() -> float:
     """The configured floor ([sources.news] min_topic_share), or the default when unset."""
     try:
-        from crossborder.config import load_settings
+        from crossborder.core.config import load_settings
 
         return float(load_settings().source("news").options.get("min_topic_share", DEFAULT_MIN_TOPIC_SHARE))
     except Exception:  # noqa: BLE001 - no news section configured: the default floor

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossborder.config import Settings, load_settings
+from crossborder.core.config import Settings, load_settings
 from expectations.suites import marts
 from expectations.suites.base import Check, at_least, in_set, not_null, row_count_between, unique_together
 

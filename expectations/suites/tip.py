@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from crossborder.config import Settings, load_settings
-from crossborder.pipeline import DEMO_MARKER
+from crossborder.core.config import Settings, load_settings
+from crossborder.core.files import is_sample_data
 from expectations.suites.base import Check, at_least, in_set, not_null, row_count_between, unique_together
 
 PLACEMENTS_MART = "marts.fct_tip_tier_placements"
@@ -34,7 +34,7 @@ def thresholds(settings: Settings | None = None) -> dict[str, int]:
     """The coverage thresholds in force: [sources.tip], or its demo_overrides for demo data."""
     settings = settings or load_settings()
     options = dict(settings.source("tip").options)
-    if (settings.data_dir / DEMO_MARKER).exists():
+    if is_sample_data(settings.data_dir):
         options.update(options.get("demo_overrides", {}))
     keys = ("min_countries_per_edition", "max_countries_per_edition", "max_countries_dropped")
     return {key: int(options[key]) for key in keys}

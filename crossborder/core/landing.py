@@ -18,17 +18,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from crossborder import CrossborderError
-from crossborder.http import Download, HttpClient
+from crossborder.core.errors import CrossborderError
+from crossborder.core.files import atomic_write, utc_now
+
+if TYPE_CHECKING:  # the landing zone is read at DAG parse time, where requests is not imported
+    from crossborder.core.http import Download, HttpClient
 
 
 EMPTY_RECORDS = "_empty.jsonl.gz"
-
-
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -46,21 +45,6 @@ class ManifestEntry:
     last_modified: str | None = None
     content_type: str | None = None
     release_id: str | None = None
-
-
-def atomic_write(path: Path, write: Any, mode: str = "wb") -> None:
-    """Write a file through a temp file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, mode) as out:
-            write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class LandingZone:
@@ -217,7 +201,7 @@ class LandingZone:
 
     def write_meta(self, dataset: str, name: str, meta: dict) -> None:
         """What a records file was derived from; written after the records, so a crash between means a re-parse."""
-        atomic_write(self.meta_path(dataset, name), lambda out: out.write(json.dumps(meta, sort_keys=True, indent=1)), mode="w")
+        atomic_write(self.meta_path(dataset, name), lambda out: out.write(json.dumps(meta, sort_keys=True, indent=1)), text=True)
 
     def ensure_records_folder(self, dataset: str) -> bool:
         """Make sure dbt's glob over a records folder matches a file; True if real records exist.
@@ -247,21 +231,5 @@ class LandingZone:
         if not rejects:
             path.unlink(missing_ok=True)
             return None
-        atomic_write(path, lambda out: out.writelines(json.dumps(r, sort_keys=True) + "\n" for r in rejects), mode="w")
+        atomic_write(path, lambda out: out.writelines(json.dumps(r, sort_keys=True) + "\n" for r in rejects), text=True)
         return path
-
-
-@contextmanager
-def file_lock(path: Path, what: str) -> Iterator[None]:
-    """An exclusive lock; a second holder is refused at once with a message naming what holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    with open(fd, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CrossborderError(f"another crossborder process is running {what} (lock {path}); wait for it to finish and retry") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

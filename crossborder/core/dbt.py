@@ -3,32 +3,43 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections import deque
 from pathlib import Path
 
-from crossborder import CrossborderError
-from crossborder.config import Settings
-from crossborder.progress import Progress
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import Settings
+from crossborder.core.progress import Progress
+
+
+def dbt_vars(settings: Settings, database: Path) -> dict[str, str]:
+    """What dbt's profile and sources read. Kept small on purpose: cosmos keys its `dbt ls`
+    cache on these values."""
+    return {
+        "CROSSBORDER_DATA_DIR": str(settings.data_dir),
+        "CROSSBORDER_WAREHOUSE_PATH": str(database),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DO_NOT_TRACK": "1",
+        "DBT_USE_COLORS": "false",
+    }
 
 
 def dbt_env(settings: Settings, database: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        CROSSBORDER_DATA_DIR=str(settings.data_dir),
-        CROSSBORDER_WAREHOUSE_PATH=str(database),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        DO_NOT_TRACK="1",
-        DBT_USE_COLORS="false",
-    )
-    return env
+    """The environment a dbt subprocess runs in: this process's, plus dbt_vars."""
+    return {**os.environ, **dbt_vars(settings, database)}
+
+
+def dbt_executable() -> str:
+    """The dbt next to this Python (the venv's or the image's), else the one on PATH."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
 def dbt_command(settings: Settings, *args: str) -> list[str]:
-    executable = Path(sys.executable).with_name("dbt")
     return [
-        str(executable) if executable.exists() else "dbt",
+        dbt_executable(),
         *args,
         "--project-dir", str(settings.dbt_project_dir),
         "--profiles-dir", str(settings.dbt_project_dir),

@@ -7,11 +7,14 @@ gave before. Its age is compared with the source's `freshness_warn_days` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from crossborder.config import Settings
-from crossborder.landing import LandingZone
+from crossborder.core.config import Settings
+from crossborder.core.errors import StaleSource
+from crossborder.core.landing import LandingZone
+from crossborder.core.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,16 @@ def freshness(settings: Settings, source: str, now: datetime | None = None) -> F
     landed = last_new_content(LandingZone(settings.raw_dir, source))
     age = (now - landed).total_seconds() / 86400 if landed else None
     return Freshness(source, landed, age, options.get("freshness_warn_days"), options.get("freshness_error_days"))
+
+
+def check_freshness(settings: Settings, sources: Iterable[str], progress: Progress) -> None:
+    """Warn about sources quiet for longer than their cadence; raise for those past the error threshold."""
+    stale = []
+    for source in sources:
+        state = freshness(settings, source)
+        if state.state in ("warning", "error"):
+            progress.say(f"    freshness {state.describe()}")
+        if state.state == "error":
+            stale.append(state.describe())
+    if stale:
+        raise StaleSource(f"stale source: {stale[0]}")

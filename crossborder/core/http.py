@@ -27,8 +27,9 @@ from urllib.robotparser import RobotFileParser
 
 import requests
 
-from crossborder import CrossborderError, __version__
-from crossborder.config import HttpSettings
+from crossborder import __version__
+from crossborder.core.errors import CrossborderError
+from crossborder.core.config import HttpSettings
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from crossborder import CrossborderError
+from crossborder.core.errors import CrossborderError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "crossborder.toml"
 ENV_PREFIX = "CROSSBORDER_"
 

@@ -27,9 +27,10 @@ import duckdb
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.ticker import MaxNLocator
 
-from crossborder.config import Settings
-from crossborder.progress import Progress
-from crossborder.report_charts import PALETTE, Chart, count_axis, mark_fiscal_years, month_axis, render, thousands
+from crossborder.core.config import Settings
+from crossborder.core.files import atomic_write, is_sample_data, share_with_group
+from crossborder.core.progress import Progress
+from crossborder.report.charts import PALETTE, Chart, count_axis, mark_fiscal_years, month_axis, render, thousands
 
 REPORT_NAME = "briefing.html"
 
@@ -430,7 +431,7 @@ SECTIONS: list[Section] = [
 # -- provenance ------------------------------------------------------------------------------------
 def _inputs(settings: Settings, con) -> list[dict]:
     """What went in: every release / edition / feed landed, with its last fetch (landing manifests)."""
-    from crossborder.landing import LandingZone
+    from crossborder.core.landing import LandingZone
     from extractors import SOURCES
 
     notes: dict[tuple[str, str], str] = {}
@@ -482,7 +483,7 @@ def _quarantined(settings: Settings, limit: int = 50) -> tuple[list[dict], int]:
 
 
 def _gate(settings: Settings, report_dir: Path) -> dict | None:
-    from crossborder.status import gate_status
+    from crossborder.core.warehouse import last_gate_result as gate_status
 
     gate = gate_status(settings)
     if gate is None:
@@ -528,7 +529,7 @@ def build_sections(con, progress: Progress | None = None) -> list[SectionResult]
 def render_html(context: dict) -> str:
     from jinja2 import Environment, StrictUndefined
 
-    from crossborder.report_template import TEMPLATE
+    from crossborder.report.template import TEMPLATE
 
     environment = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return environment.from_string(TEMPLATE).render(**context)
@@ -542,8 +543,7 @@ def write_report(settings: Settings, progress: Progress | None = None) -> Path:
     """
     from markupsafe import Markup
 
-    from crossborder.pipeline import share_with_group
-    from crossborder.status import open_published
+    from crossborder.core.warehouse import open_published
 
     progress = progress or Progress(quiet=True)
     started = time.monotonic()
@@ -565,7 +565,7 @@ def write_report(settings: Settings, progress: Progress | None = None) -> Path:
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "published_at": published.isoformat(timespec="seconds"),
         "warehouse": str(settings.warehouse_path),
-        "demo": (settings.data_dir / "DEMO_DATA").exists(),
+        "demo": is_sample_data(settings.data_dir),
         "gate": _gate(settings, target.parent),
         "inputs": inputs,
         "quarantined": quarantined,
@@ -573,10 +573,7 @@ def write_report(settings: Settings, progress: Progress | None = None) -> Path:
         "sections": sections,
         "version": __version__,
     })
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(html, encoding="utf-8")
-    os.replace(tmp, target)
+    atomic_write(target, html)
     share_with_group(target.parent, settings.data_dir)
     progress.say(f"    report: {target} ({len(html) // 1024} KB, {time.monotonic() - started:.1f}s)")
     return target

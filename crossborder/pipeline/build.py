@@ -1,0 +1,93 @@
+"""The build step: landing zone -> dbt -> a new working warehouse (data/work/warehouse.duckdb).
+
+Split in prepare / dbt / finish so the warehouse DAG can run the dbt part as one task per model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from crossborder.core.config import Settings
+from crossborder.core.dbt import run_dbt
+from crossborder.core.errors import CrossborderError
+from crossborder.core.files import atomic_write, file_lock, private_files, share_with_group
+from crossborder.core.landing import LandingZone
+from crossborder.core.progress import Progress
+from crossborder.pipeline.extract import refresh
+from extractors import SOURCES, extractor_module
+
+
+def warehouse_lock(settings: Settings):
+    return file_lock(settings.data_dir / ".warehouse.lock", "a warehouse build, validation or publish")
+
+
+def check_records(settings: Settings) -> list[str]:
+    """The sources whose records dbt will read; a source never extracted builds empty.
+
+    Every records folder dbt reads (each extractor's DATASETS) gets a placeholder so dbt's glob
+    matches; a source with some datasets landed and others not still counts as present, so its
+    empty tables fail the gate loudly. Raises when no source has landed anything.
+    """
+    present = []
+    for source in SOURCES:
+        landing = LandingZone(settings.raw_dir, source)
+        if any([landing.ensure_records_folder(dataset) for dataset in extractor_module(source).DATASETS]):
+            present.append(source)
+    if not present:
+        raise CrossborderError(
+            f"no records in {settings.raw_dir}: run `crossborder extract --source NAME` first "
+            f"(sources: {', '.join(SOURCES)})"
+        )
+    return present
+
+
+def built_sources(settings: Settings) -> list[str]:
+    """The sources the working warehouse was built with (recorded by build)."""
+    try:
+        return json.loads(settings.work_build_info_path.read_text(encoding="utf-8"))["sources"]
+    except FileNotFoundError:
+        raise CrossborderError(
+            f"no build record at {settings.work_build_info_path}: run `crossborder build` first"
+        ) from None
+
+
+def prepare_build(settings: Settings, progress: Progress) -> list[str]:
+    """Before dbt runs: records re-derived from raw (offline), placeholders for sources never
+    extracted, the stale working warehouse removed. Returns the sources with records."""
+    private_files()
+    refresh(settings, SOURCES, progress)
+    work = settings.work_warehouse_path
+    with warehouse_lock(settings):
+        sources = check_records(settings)
+        absent = [s for s in SOURCES if s not in sources]
+        if absent:
+            progress.say(
+                f"    nothing landed yet for {', '.join(absent)}: its tables build empty and its checks are skipped"
+            )
+        work.parent.mkdir(parents=True, exist_ok=True)
+        for stale in (work, work.with_suffix(".duckdb.wal"), settings.work_build_info_path):
+            stale.unlink(missing_ok=True)
+    return sources
+
+
+def finish_build(settings: Settings, sources: list[str], progress: Progress) -> Path:
+    """After the models are built: dbt docs, opened to the group, and the record of which
+    sources went in (what validate reads). Returns the docs index."""
+    with warehouse_lock(settings):
+        run_dbt(settings, settings.work_warehouse_path, progress, "docs", "generate")
+        share_with_group(settings.dbt_target_dir, settings.data_dir)
+        atomic_write(settings.work_build_info_path, json.dumps({"sources": sources}))
+    index = settings.dbt_target_dir / "index.html"
+    progress.say(f"    dbt docs: {index}")
+    return index
+
+
+def build(settings: Settings, progress: Progress) -> Path:
+    """Build a fresh working warehouse from the landing zone with dbt (models, tests, docs)."""
+    with progress.step("build (dbt)"):
+        sources = prepare_build(settings, progress)
+        with warehouse_lock(settings):
+            run_dbt(settings, settings.work_warehouse_path, progress, "build")
+        finish_build(settings, sources, progress)
+    return settings.work_warehouse_path

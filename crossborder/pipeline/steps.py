@@ -1,0 +1,123 @@
+"""The pipeline's one list of steps: the CLI iterates it, the Airflow DAGs map it onto tasks.
+
+extract    sources -> landing zone (files only)                       crossborder.pipeline.extract
+build      landing zone -> dbt -> working warehouse                   crossborder.pipeline.build
+validate   quality gate over the working warehouse (read-only)        crossborder.pipeline.validate
+publish    atomic rename of the validated warehouse                   crossborder.pipeline.publish
+report     the briefing report of the published warehouse            crossborder.report
+freshness  warn / fail on sources quiet past their cadence            crossborder.pipeline.freshness
+
+A step added to STEPS appears in `crossborder run` and in the DAGs by construction
+(tests/pipeline/test_steps.py checks both). Steps after publish never un-publish: their failure is
+reported, the remaining steps still run, and the run fails at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crossborder.core.config import Settings
+from crossborder.core.errors import CrossborderError, ReportFailed
+from crossborder.core.files import is_sample_data
+from crossborder.core.progress import Progress
+from crossborder.pipeline import build, demo, extract, freshness, publish, validate
+from extractors import SOURCES
+
+
+@dataclass
+class RunContext:
+    """What every step gets: the settings, where to say what it does, and which sources it covers."""
+
+    settings: Settings
+    progress: Progress
+    sources: list[str] = field(default_factory=lambda: list(SOURCES))
+    demo: bool = False  # extract from the bundled demo mirror (sample data)
+
+    @classmethod
+    def for_data_dir(cls, settings: Settings, progress: Progress) -> RunContext:
+        """Every source, and demo mode when the data directory holds the demo's sample data (the DAGs)."""
+        return cls(settings, progress, list(SOURCES), demo=is_sample_data(settings.data_dir))
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    summary: str
+    run: Callable[[RunContext], Any]
+    after_publish: bool = False  # a failure is reported at the end; it never un-publishes
+
+
+def _extract(ctx: RunContext) -> Any:
+    if not ctx.demo:
+        return extract.extract(ctx.settings, ctx.sources, ctx.progress)
+    missing = [s for s in ctx.sources if s not in demo.MIRRORED_SOURCES]
+    if missing:
+        raise CrossborderError(
+            f"the demo mirror has no data for {', '.join(missing)} (it plays: {', '.join(demo.MIRRORED_SOURCES)})"
+        )
+    with demo.serve_mirror() as base_url:
+        ctx.progress.say(f"==> demo mirror (SAMPLE DATA) serving at {base_url}")
+        return extract.extract(demo.with_mirror(ctx.settings, base_url, ctx.sources), ctx.sources, ctx.progress)
+
+
+def _report(ctx: RunContext) -> Path:
+    with ctx.progress.step("report"):
+        try:
+            # Imported here: matplotlib takes about a second to import.
+            from crossborder import report
+
+            return report.write_report(ctx.settings, ctx.progress)
+        except Exception as exc:  # noqa: BLE001 - any failure here must leave the publish standing
+            message = (
+                f"the warehouse {ctx.settings.warehouse_path} is published, but the briefing report could not be "
+                f"written: {type(exc).__name__}: {exc} (retry with `crossborder report`)"
+            )
+            ctx.progress.say(f"    {message}")
+            raise ReportFailed(message) from exc
+
+
+def _freshness(ctx: RunContext) -> None:
+    # Sample data is as old as the demo files say; its fetch times mean nothing.
+    freshness.check_freshness(ctx.settings, [] if ctx.demo else ctx.sources, ctx.progress)
+
+
+EXTRACT = Step("extract", "fetch what is new from each source into the landing zone", _extract)
+BUILD = Step("build", "dbt build and docs into the working warehouse (no network)",
+             lambda ctx: build.build(ctx.settings, ctx.progress))
+VALIDATE = Step("validate", "the quality gate over the working warehouse",
+                lambda ctx: validate.validate(ctx.settings, ctx.progress))
+PUBLISH = Step("publish", "atomic swap of the validated warehouse into place",
+               lambda ctx: publish.publish(ctx.settings, ctx.progress))
+REPORT = Step("report", "write the briefing report of the published warehouse", _report, after_publish=True)
+FRESHNESS = Step("freshness", "warn about quiet sources; fail on those past their error threshold", _freshness,
+                 after_publish=True)
+
+# What the warehouse DAG runs (extracts run in their own DAGs, one per source).
+WAREHOUSE_STEPS: tuple[Step, ...] = (BUILD, VALIDATE, PUBLISH, REPORT, FRESHNESS)
+STEPS: tuple[Step, ...] = (EXTRACT, *WAREHOUSE_STEPS)
+
+
+def run_steps(ctx: RunContext, steps: Iterable[Step] | None = None) -> None:
+    """Run the steps in order. A failure before publish stops the run; one after it is kept, the
+    rest still run, and the first such failure is raised at the end."""
+    deferred: list[CrossborderError] = []
+    for step in STEPS if steps is None else steps:
+        try:
+            step.run(ctx)
+        except CrossborderError as exc:
+            if not step.after_publish:
+                raise
+            deferred.append(exc)
+    if deferred:
+        raise deferred[0]
+
+
+def run(settings: Settings, sources: Iterable[str], progress: Progress, *, demo_mirror: bool = False) -> Path:
+    """The whole pipeline: extract -> build -> validate -> publish -> report -> freshness."""
+    ctx = RunContext(settings, progress, list(sources) or list(SOURCES), demo=demo_mirror)
+    demo.check_data_dir_kind(settings, demo_mirror)
+    run_steps(ctx)
+    return settings.warehouse_path
