@@ -8,7 +8,6 @@ and an atomic rename, so a failed query leaves no half-written file behind.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import sys
 import tempfile
@@ -17,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from crossborder.core.errors import CrossborderError
 from crossborder.core.config import Settings
+from crossborder.core.errors import CrossborderError
 from crossborder.core.files import atomic_path
 
 FORMATS = ("table", "csv", "json", "parquet")
@@ -42,10 +41,17 @@ def list_tables(settings: Settings, all_schemas: bool = False) -> list[dict]:
     con = open_published(settings)
     try:
         where = "" if all_schemas else "where schema_name = 'marts'"
-        tables = con.execute(f"select schema_name, table_name, comment from duckdb_tables() {where} order by 1, 2").fetchall()
-        return [{"table": f"{schema}.{name}",
-                 "rows": con.execute(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0],
-                 "description": one_line(comment)} for schema, name, comment in tables]
+        tables = con.execute(
+            f"select schema_name, table_name, comment from duckdb_tables() {where} order by 1, 2"
+        ).fetchall()
+        return [
+            {
+                "table": f"{schema}.{name}",
+                "rows": con.execute(f'select count(*) from "{schema}"."{name}"').fetchall()[0][0],
+                "description": one_line(comment),
+            }
+            for schema, name, comment in tables
+        ]
     finally:
         con.close()
 
@@ -60,7 +66,9 @@ def render_tables(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def query(settings: Settings, sql: str, fmt: str = "table", output: Path | None = None, max_rows: int = 40) -> Path | None:
+def query(
+    settings: Settings, sql: str, fmt: str = "table", output: Path | None = None, max_rows: int = 40
+) -> Path | None:
     """Run a read-only query and print it (fmt table/csv/json) or write it to output; returns output."""
     from crossborder.core.warehouse import open_published
     from crossborder.status import run_query

@@ -39,55 +39,113 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def source_option(p: argparse.ArgumentParser, required: bool) -> None:
-        p.add_argument("--source", action="append", choices=sorted(SOURCES), required=required, metavar="NAME",
-                       help=f"a source to extract ({', '.join(sorted(SOURCES))}); repeatable" + ("" if required else "; default: all"))
+        p.add_argument(
+            "--source",
+            action="append",
+            choices=sorted(SOURCES),
+            required=required,
+            metavar="NAME",
+            help=f"a source to extract ({', '.join(sorted(SOURCES))}); repeatable"
+            + ("" if required else "; default: all"),
+        )
 
     def years_option(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--years", type=_years, metavar="YEARS",
-                       help="TIP editions, e.g. 2019-2021, 2017,2020 or 2017-latest (default: [sources.tip] editions)")
+        p.add_argument(
+            "--years",
+            type=_years,
+            metavar="YEARS",
+            help="TIP editions, e.g. 2019-2021, 2017,2020 or 2017-latest (default: [sources.tip] editions)",
+        )
 
-    run = commands.add_parser("run", help="extract, build, validate and publish", description=(
-        "Extract the sources, build the warehouse with dbt, validate it with the quality gate, and publish it "
-        "(an atomic rename to <data>/warehouse.duckdb). A failed gate leaves the published warehouse as it was."))
+    run = commands.add_parser(
+        "run",
+        help="extract, build, validate and publish",
+        description=(
+            "Extract the sources, build the warehouse with dbt, validate it with the quality gate, and publish it "
+            "(an atomic rename to <data>/warehouse.duckdb). A failed gate leaves the published warehouse as it was."
+        ),
+    )
     source_option(run, required=False)
     years_option(run)
-    run.add_argument("--demo", action="store_true", help="fetch from the bundled offline demo mirror (SAMPLE DATA) on a local port")
+    run.add_argument(
+        "--demo", action="store_true", help="fetch from the bundled offline demo mirror (SAMPLE DATA) on a local port"
+    )
 
-    extract = commands.add_parser("extract", help="fetch new files into the landing zone", description=(
-        "Fetch what is new from a source into <data>/raw/<source>/ (raw files, manifest, parsed records). "
-        "Never writes the warehouse."))
+    extract = commands.add_parser(
+        "extract",
+        help="fetch new files into the landing zone",
+        description=(
+            "Fetch what is new from a source into <data>/raw/<source>/ (raw files, manifest, parsed records). "
+            "Never writes the warehouse."
+        ),
+    )
     source_option(extract, required=True)
     years_option(extract)
 
-    commands.add_parser("build", help="build a working warehouse from the landing zone (dbt; no network)", description=(
-        "Re-derive records from raw files if needed and run dbt build and dbt docs generate into <data>/work/warehouse.duckdb."))
-    commands.add_parser("validate", help="run the quality gate over the working warehouse", description=(
-        "Validate <data>/work/warehouse.duckdb with the Great Expectations suites; Data Docs go to <data>/gx/data_docs/."))
-    commands.add_parser("publish", help="publish the validated working warehouse", description=(
-        "Move the working warehouse that passed the gate to <data>/warehouse.duckdb (atomic rename)."))
+    commands.add_parser(
+        "build",
+        help="build a working warehouse from the landing zone (dbt; no network)",
+        description=(
+            "Re-derive records from raw files if needed and run dbt build and dbt docs generate into <data>/work/warehouse.duckdb."
+        ),
+    )
+    commands.add_parser(
+        "validate",
+        help="run the quality gate over the working warehouse",
+        description=(
+            "Validate <data>/work/warehouse.duckdb with the Great Expectations suites; Data Docs go to <data>/gx/data_docs/."
+        ),
+    )
+    commands.add_parser(
+        "publish",
+        help="publish the validated working warehouse",
+        description=("Move the working warehouse that passed the gate to <data>/warehouse.duckdb (atomic rename)."),
+    )
     status = commands.add_parser("status", help="what was fetched when, freshness, tables, row counts, last gate")
-    status.add_argument("--check", action="store_true",
-                        help="exit 1 when a source is past its freshness error threshold or the last gate failed")
+    status.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when a source is past its freshness error threshold or the last gate failed",
+    )
 
-    query = commands.add_parser("query", help="run a read-only SQL query on the published warehouse", description=(
-        "Run SQL against <data>/warehouse.duckdb opened read-only and print the result as a table. "
-        "Tables live in schema marts, e.g. marts.fct_border_encounters."))
+    query = commands.add_parser(
+        "query",
+        help="run a read-only SQL query on the published warehouse",
+        description=(
+            "Run SQL against <data>/warehouse.duckdb opened read-only and print the result as a table. "
+            "Tables live in schema marts, e.g. marts.fct_border_encounters."
+        ),
+    )
     query.add_argument("sql", help='the SQL, e.g. "select * from marts.fct_drug_seizures limit 5"')
     query.add_argument("--max-rows", type=int, default=40, help="rows to print at most (default 40; format table only)")
-    query.add_argument("--format", choices=("table", "csv", "json", "parquet"), default="table",
-                       help="table (default), csv (with a header row), json (an array of objects) or parquet (needs --output)")
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json", "parquet"),
+        default="table",
+        help="table (default), csv (with a header row), json (an array of objects) or parquet (needs --output)",
+    )
     query.add_argument("--output", type=Path, metavar="FILE", help="write the result to FILE instead of printing it")
 
     tables = commands.add_parser("tables", help="list the published tables with a one-line description and row count")
-    tables.add_argument("--all", action="store_true", help="every schema (staging, intermediate, reference), not only marts")
-    commands.add_parser("report", help="write the briefing report (one self-contained HTML file) of the published warehouse",
-                        description="Write <data>/reports/briefing.html: charts of every source in the published warehouse, "
-                                    "with provenance and the quality gate result. Opens offline; loads nothing from the network.")
-    docs = commands.add_parser("docs", help="serve (or write) the dbt docs site: every table and column, with lineage",
-                               description="Serve the dbt docs of the last build on http://127.0.0.1:PORT, or with --output "
-                                           "write them as one self-contained index.html into DIR.")
+    tables.add_argument(
+        "--all", action="store_true", help="every schema (staging, intermediate, reference), not only marts"
+    )
+    commands.add_parser(
+        "report",
+        help="write the briefing report (one self-contained HTML file) of the published warehouse",
+        description="Write <data>/reports/briefing.html: charts of every source in the published warehouse, "
+        "with provenance and the quality gate result. Opens offline; loads nothing from the network.",
+    )
+    docs = commands.add_parser(
+        "docs",
+        help="serve (or write) the dbt docs site: every table and column, with lineage",
+        description="Serve the dbt docs of the last build on http://127.0.0.1:PORT, or with --output "
+        "write them as one self-contained index.html into DIR.",
+    )
     docs.add_argument("--output", type=Path, metavar="DIR", help="write DIR/index.html and exit instead of serving")
-    docs.add_argument("--port", type=int, default=8580, help="port on 127.0.0.1 to serve on (default 8580; 0 = any free port)")
+    docs.add_argument(
+        "--port", type=int, default=8580, help="port on 127.0.0.1 to serve on (default 8580; 0 = any free port)"
+    )
     return parser
 
 
@@ -108,7 +166,9 @@ def _with_years(settings, years: str | None):
     from dataclasses import replace
 
     tip = settings.source("tip")
-    return replace(settings, sources={**settings.sources, "tip": replace(tip, options={**tip.options, "editions": [years]})})
+    return replace(
+        settings, sources={**settings.sources, "tip": replace(tip, options={**tip.options, "editions": [years]})}
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -170,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"crossborder: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("crossborder: interrupted; the published warehouse is unchanged and the run can be retried", file=sys.stderr)
+        print(
+            "crossborder: interrupted; the published warehouse is unchanged and the run can be retried", file=sys.stderr
+        )
         return 130
     return EXIT_OK
 

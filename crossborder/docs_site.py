@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import threading
 from pathlib import Path
 
-from crossborder.core.errors import CrossborderError
 from crossborder.core.config import Settings
+from crossborder.core.errors import CrossborderError
 from crossborder.core.files import atomic_write, share_with_group
 from crossborder.core.progress import Progress
 
@@ -36,7 +35,9 @@ def write_docs(settings: Settings, output: Path | None = None, progress: Progres
     index, manifest, catalog = (target_dir / n for n in ("index.html", "manifest.json", "catalog.json"))
     missing = [p.name for p in (index, manifest, catalog) if not p.exists()]
     if missing:
-        raise CrossborderError(f"no dbt docs in {target_dir} ({', '.join(missing)} missing): run `crossborder build` first")
+        raise CrossborderError(
+            f"no dbt docs in {target_dir} ({', '.join(missing)} missing): run `crossborder build` first"
+        )
     page = index.read_text(encoding="utf-8")
     if _MANIFEST_MARK not in page or _CATALOG_MARK not in page:
         raise CrossborderError(f"{index} is not dbt's docs page (its inline-data markers are missing)")
@@ -52,7 +53,7 @@ def write_docs(settings: Settings, output: Path | None = None, progress: Progres
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args) -> None:
         pass
 
 

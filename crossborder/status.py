@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 
-from crossborder.core.errors import CrossborderError
 from crossborder.core.config import Settings
+from crossborder.core.errors import CrossborderError
 from crossborder.core.files import is_sample_data
 from crossborder.core.landing import LandingZone
 from crossborder.core.warehouse import last_gate_result as gate_status
@@ -22,13 +21,18 @@ def landing_status(settings: Settings) -> list[dict]:
         landing = LandingZone(settings.raw_dir, source)
         entries = list(landing.entries())
         files = {url: e for url, e in landing.latest_by_url().items() if e.kind != "page"}  # data, not index pages
-        rows.append({
-            "source": source,
-            "fetches": len(entries),
-            "last_fetch": max((e.fetched_at for e in entries), default=None),
-            "files_held": len(files),
-            "bytes_held": sum((landing.object_path(e).stat().st_size for e in files.values() if landing.object_path(e).exists()), 0),
-        })
+        rows.append(
+            {
+                "source": source,
+                "fetches": len(entries),
+                "last_fetch": max((e.fetched_at for e in entries), default=None),
+                "files_held": len(files),
+                "bytes_held": sum(
+                    (landing.object_path(e).stat().st_size for e in files.values() if landing.object_path(e).exists()),
+                    0,
+                ),
+            }
+        )
     return rows
 
 
@@ -49,14 +53,20 @@ def table_status(settings: Settings) -> list[dict]:
         ).fetchall()
         rows = []
         for schema, table in tables:
-            columns = {r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-                [schema, table]).fetchall()}
+            columns = {
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                    [schema, table],
+                ).fetchall()
+            }
             count = con.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0][0]
             latest = None
             if "month_start" in columns:
                 latest = con.execute(f'select max(month_start) from "{schema}"."{table}"').fetchall()[0][0]
-            rows.append({"table": f"{schema}.{table}", "rows": count, "latest_month": str(latest)[:7] if latest else None})
+            rows.append(
+                {"table": f"{schema}.{table}", "rows": count, "latest_month": str(latest)[:7] if latest else None}
+            )
         return rows
     finally:
         con.close()
@@ -80,7 +90,7 @@ def render_status(settings: Settings) -> str:
     lines.append("")
     path = settings.warehouse_path
     if path.exists():
-        published = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+        published = datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(timespec="seconds")
         lines.append(f"published warehouse: {path} (published {published})")
         width = max((len(r["table"]) for r in table_status(settings)), default=10)
         for row in table_status(settings):
@@ -94,7 +104,9 @@ def render_status(settings: Settings) -> str:
         lines.append("last quality gate: never run")
     else:
         verdict = "PASSED" if gate.get("passed") else "FAILED"
-        lines.append(f"last quality gate: {verdict} at {gate.get('run_at') or gate.get('timestamp')}; Data Docs: {gate.get('data_docs_index')}")
+        lines.append(
+            f"last quality gate: {verdict} at {gate.get('run_at') or gate.get('timestamp')}; Data Docs: {gate.get('data_docs_index')}"
+        )
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ source's extractor package is imported inside the tasks.
 from __future__ import annotations
 
 import inspect
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from airflow.sdk import dag, task
 

@@ -98,7 +98,9 @@ def warehouse():
         from crossborder.core.dbt import run_dbt
 
         ctx = run_context()
-        run_dbt(ctx.settings, ctx.settings.work_warehouse_path, ctx.progress, "test", "--select", "test_type:unit", *tests)
+        run_dbt(
+            ctx.settings, ctx.settings.work_warehouse_path, ctx.progress, "test", "--select", "test_type:unit", *tests
+        )
 
     @task
     def dbt_docs(sources: list[str]) -> str:

@@ -47,7 +47,16 @@ DRUG_AORS = [
     ("U.S. Border Patrol", "Southwest Border", "Land Only", "RIO GRANDE VALLEY SECTOR"),
     ("U.S. Border Patrol", "Southwest Border", "Land Only", "TUCSON SECTOR"),
 ]
-DRUG_TYPES = ["Fentanyl", "Methamphetamine", "Cocaine", "Heroin", "Marijuana", "Khat (Catha Edulis)", "Lsd", "Other Drugs**"]
+DRUG_TYPES = [
+    "Fentanyl",
+    "Methamphetamine",
+    "Cocaine",
+    "Heroin",
+    "Marijuana",
+    "Khat (Catha Edulis)",
+    "Lsd",
+    "Other Drugs**",
+]
 AMO_BRANCHES = [
     ("Coastal/Interior", "Other", "Jacksonville Air And Marine Branch"),
     ("Northern Border", "Land", "Great Lakes Air And Marine Branch"),
@@ -75,8 +84,23 @@ def encounter_rows(rng: random.Random, months, revise: float):
                     count = max(1, int(cell.expovariate(1.0) * volume / 12))
                     if revise and rng.random() < revise:
                         count += rng.randint(1, 5)  # a later release revising the figure
-                    title, kind = ("Title 8", "Inadmissibles") if component.startswith("Office") else ("Title 8", "Apprehensions")
-                    yield [fy, "FYTD", month, component, region, aor, abbv, demographic, citizenship, title, kind, count]
+                    title, kind = (
+                        ("Title 8", "Inadmissibles") if component.startswith("Office") else ("Title 8", "Apprehensions")
+                    )
+                    yield [
+                        fy,
+                        "FYTD",
+                        month,
+                        component,
+                        region,
+                        aor,
+                        abbv,
+                        demographic,
+                        citizenship,
+                        title,
+                        kind,
+                        count,
+                    ]
 
 
 def drug_rows(rng: random.Random, months, revise: float, fytd_year: int | None, amo: bool = False):
@@ -105,11 +129,31 @@ def write_csv(path: Path, header: list[str], rows, bom: bool, crlf: bool) -> Non
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
 
 
-ENCOUNTER_HEADER = ["Fiscal Year", "Month Grouping", "Month (abbv)", "Component", "Land Border Region",
-                    "Area of Responsibility", "AOR (Abbv)", "Demographic", "Citizenship", "Title of Authority",
-                    "Encounter Type", "Encounter Count"]
-DRUG_HEADER = ["FY", "Month (abbv)", "Component", "Region", "Land Filter", "Area of Responsibility", "Drug Type",
-               "Count of Event", "Sum Qty (lbs)"]
+ENCOUNTER_HEADER = [
+    "Fiscal Year",
+    "Month Grouping",
+    "Month (abbv)",
+    "Component",
+    "Land Border Region",
+    "Area of Responsibility",
+    "AOR (Abbv)",
+    "Demographic",
+    "Citizenship",
+    "Title of Authority",
+    "Encounter Type",
+    "Encounter Count",
+]
+DRUG_HEADER = [
+    "FY",
+    "Month (abbv)",
+    "Component",
+    "Region",
+    "Land Filter",
+    "Area of Responsibility",
+    "Drug Type",
+    "Count of Event",
+    "Sum Qty (lbs)",
+]
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} | SAMPLE DATA (crossborder demo mirror)</title></head>
@@ -149,13 +193,20 @@ def main() -> None:
 
     stats = MIRROR / "document" / "stats"
     stats.mkdir(parents=True, exist_ok=True)
-    (stats / "nationwide-encounters.html").write_text(PAGE.format(
-        title="Nationwide Encounters",
-        links=links([e[0] for e in encounters] + ["2025-03/nationwide-encounters-fy23-fy25-feb-state.csv"]),
-    ), encoding="utf-8")
-    (stats / "nationwide-drug-seizures.html").write_text(PAGE.format(
-        title="Nationwide Drug Seizures", links=links([d[0] for d in drugs]),
-    ), encoding="utf-8")
+    (stats / "nationwide-encounters.html").write_text(
+        PAGE.format(
+            title="Nationwide Encounters",
+            links=links([e[0] for e in encounters] + ["2025-03/nationwide-encounters-fy23-fy25-feb-state.csv"]),
+        ),
+        encoding="utf-8",
+    )
+    (stats / "nationwide-drug-seizures.html").write_text(
+        PAGE.format(
+            title="Nationwide Drug Seizures",
+            links=links([d[0] for d in drugs]),
+        ),
+        encoding="utf-8",
+    )
     (MIRROR / "robots.txt").write_text("User-agent: *\nDisallow: /admin/\n", encoding="utf-8")
 
 

@@ -41,12 +41,37 @@ VIOLATIONS = [
     ("Total, all violations [0]", None),
     ("Possession, trafficking, production, distribution or importation of cocaine [4220]", None),
 ]
-POPULATION = {"Nova Scotia [12]": 0.98e6, "Quebec [24]": 8.6e6, "Ontario [35]": 14.8e6, "Alberta [48]": 4.4e6,
-              "British Columbia [59]": 5.2e6, "Toronto, Ontario [35535]": 6.5e6}
-HEADER = ["REF_DATE", "GEO", "DGUID", "Violations", "Statistics", "UOM", "UOM_ID", "SCALAR_FACTOR", "SCALAR_ID",
-          "VECTOR", "COORDINATE", "VALUE", "STATUS", "SYMBOL", "TERMINATED", "DECIMALS"]
-STATISTICS = [("Actual incidents", "Number", "223", 0), ("Rate per 100,000 population", "Rate", "257", 2),
-              ("Total, persons charged", "Number", "223", 0)]
+POPULATION = {
+    "Nova Scotia [12]": 0.98e6,
+    "Quebec [24]": 8.6e6,
+    "Ontario [35]": 14.8e6,
+    "Alberta [48]": 4.4e6,
+    "British Columbia [59]": 5.2e6,
+    "Toronto, Ontario [35535]": 6.5e6,
+}
+HEADER = [
+    "REF_DATE",
+    "GEO",
+    "DGUID",
+    "Violations",
+    "Statistics",
+    "UOM",
+    "UOM_ID",
+    "SCALAR_FACTOR",
+    "SCALAR_ID",
+    "VECTOR",
+    "COORDINATE",
+    "VALUE",
+    "STATUS",
+    "SYMBOL",
+    "TERMINATED",
+    "DECIMALS",
+]
+STATISTICS = [
+    ("Actual incidents", "Number", "223", 0),
+    ("Rate per 100,000 population", "Rate", "257", 2),
+    ("Total, persons charged", "Number", "223", 0),
+]
 
 
 def table_rows():
@@ -56,7 +81,9 @@ def table_rows():
         for geo, _, base in GEOGRAPHIES[1:]:
             for violation, share in VIOLATIONS:
                 scale = 40000 if share is None else base * share
-                counts[year, geo, violation] = max(0, round(scale * (0.8 + 0.1 * (year - 2019)) * rng.uniform(0.7, 1.3)))
+                counts[year, geo, violation] = max(
+                    0, round(scale * (0.8 + 0.1 * (year - 2019)) * rng.uniform(0.7, 1.3))
+                )
     provinces = [g for g, _, _ in GEOGRAPHIES[1:] if "," not in g]
     for year in YEARS:
         for violation, _ in VIOLATIONS:
@@ -77,8 +104,24 @@ def table_rows():
                     if geo.startswith("Toronto") and year == 2019 and statistic == "Total, persons charged":
                         value, status = "", ".."  # not available, as StatCan flags it
                     vector = f"v9{v_index}{g_index}{s_index}0"
-                    yield [str(year), geo, dguid, violation, statistic, uom, uom_id, "units", "0", vector,
-                           f"{g_index}.{v_index}.{s_index}", value, status, symbol, "", str(decimals)]
+                    yield [
+                        str(year),
+                        geo,
+                        dguid,
+                        violation,
+                        statistic,
+                        uom,
+                        uom_id,
+                        "units",
+                        "0",
+                        vector,
+                        f"{g_index}.{v_index}.{s_index}",
+                        value,
+                        status,
+                        symbol,
+                        "",
+                        str(decimals),
+                    ]
 
 
 def csv_bytes(rows) -> bytes:
@@ -122,7 +165,9 @@ def main() -> None:
     target.write_bytes(zip_bytes(csv_bytes(table_rows())))
     (target.parent / "SAMPLE_DATA.txt").write_text(
         "SAMPLE DATA: the zip here holds invented numbers in the layout of Statistics Canada table\n"
-        "35-10-0177-01, written by demo/generate_statcan_sample.py for the offline demo.\n", encoding="utf-8")
+        "35-10-0177-01, written by demo/generate_statcan_sample.py for the offline demo.\n",
+        encoding="utf-8",
+    )
     print(f"wrote {wds} and {target}")
 
 

@@ -195,9 +195,7 @@ def _read_frames(warehouse_path: Path, checks: Sequence[Check]) -> tuple[dict[st
             )
         return frames, failures
     try:
-        rows = con.execute(
-            "select lower(table_schema || '.' || table_name) from information_schema.tables"
-        ).fetchall()
+        rows = con.execute("select lower(table_schema || '.' || table_name) from information_schema.tables").fetchall()
         existing = {row[0] for row in rows}
         for check in checks:
             missing = [t for t in check.tables if t.lower() not in existing]
@@ -296,9 +294,7 @@ def _validate(
     return out, docs_index, docs_error
 
 
-def _validate_one(
-    gx: Any, context: Any, datasource: Any, check: Check, df: Any
-) -> tuple[SuiteOutcome, list[Failure]]:
+def _validate_one(gx: Any, context: Any, datasource: Any, check: Check, df: Any) -> tuple[SuiteOutcome, list[Failure]]:
     asset = datasource.add_dataframe_asset(name=check.name)
     batch_definition = asset.add_batch_definition_whole_dataframe("whole")
     suite = context.suites.add(gx.ExpectationSuite(name=check.name))
@@ -313,9 +309,7 @@ def _validate_one(
     result_format = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}
     validation = definition.run(batch_parameters={"dataframe": df}, result_format=result_format)
     failures = [
-        _failure(check.name, r.to_json_dict(), df, check.id_columns)
-        for r in validation.results
-        if not r.success
+        _failure(check.name, r.to_json_dict(), df, check.id_columns) for r in validation.results if not r.success
     ]
     outcome = SuiteOutcome(
         name=check.name,
@@ -446,7 +440,7 @@ def _clean_site(data_docs_dir: Path) -> None:
 
 def _write_summary(result: GateResult, warehouse_path: Path) -> None:
     payload = {
-        "timestamp": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "timestamp": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "passed": result.passed,
         "warehouse": str(warehouse_path),
         "data_docs_index": str(result.data_docs_index) if result.data_docs_index else None,

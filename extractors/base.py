@@ -31,13 +31,22 @@ class ExtractReport:
         return not self.failures
 
     def summary(self) -> str:
-        written = ", ".join(f"{n} {dataset} records" for dataset, n in sorted(self.records.items())) or "no records rewritten"
+        written = (
+            ", ".join(f"{n} {dataset} records" for dataset, n in sorted(self.records.items())) or "no records rewritten"
+        )
         line = (
             f"{self.source}: {self.checked} URLs checked, {self.downloaded} downloaded, "
             f"{self.unchanged} unchanged; {written}; {self.rejected_rows} rows rejected"
         )
-        extras = [f"{n} {what}" for n, what in ((self.reused, "reused (checked recently)"), (self.not_found, "not found (404)"),
-                                                (self.quarantined, "pages quarantined")) if n]
+        extras = [
+            f"{n} {what}"
+            for n, what in (
+                (self.reused, "reused (checked recently)"),
+                (self.not_found, "not found (404)"),
+                (self.quarantined, "pages quarantined"),
+            )
+            if n
+        ]
         if extras:
             line += "; " + ", ".join(extras)
         if self.failures:
@@ -54,7 +63,7 @@ class ExtractContext:
     progress: Progress
 
     @classmethod
-    def create(cls, settings: Settings, source_name: str, progress: Progress | None = None) -> "ExtractContext":
+    def create(cls, settings: Settings, source_name: str, progress: Progress | None = None) -> ExtractContext:
         # Imported here: DAG files import this module, and the dag-processor must not load requests.
         from crossborder.core.http import HttpClient
 

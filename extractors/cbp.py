@@ -11,9 +11,10 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -137,7 +138,9 @@ def release_from_url(url: str) -> Release | None:
         return None  # encounters come as -aor and -state files; the AOR file is the one wanted
     if dataset == "drug_seizures" and match["aor"]:
         return None
-    folder = folder_path[len(FILES_PREFIX):] if (folder_path + "/").startswith(FILES_PREFIX) else folder_path.strip("/")
+    folder = (
+        folder_path[len(FILES_PREFIX) :] if (folder_path + "/").startswith(FILES_PREFIX) else folder_path.strip("/")
+    )
     stem = file_name[: -len(".csv")]
     return Release(
         url=url,
@@ -184,7 +187,9 @@ def _refuse_html(data: BinaryIO, name: str) -> None:
     head = data.read(512).lstrip(b"\xef\xbb\xbf")
     data.seek(0)
     if _HTML_START.match(head):
-        raise SchemaError(f"cbp: {name}: the server sent an HTML page, not a CSV file (an error or access-denied page?)")
+        raise SchemaError(
+            f"cbp: {name}: the server sent an HTML page, not a CSV file (an error or access-denied page?)"
+        )
 
 
 def _text_stream(data: BinaryIO, name: str) -> io.TextIOBase:
@@ -199,7 +204,9 @@ def _text_stream(data: BinaryIO, name: str) -> io.TextIOBase:
     return io.TextIOWrapper(data, encoding=encoding, newline="")
 
 
-def parse_release_csv(data: BinaryIO | bytes, release: Release, raw_sha256: str, stats: ParseStats, name: str = "") -> Iterator[dict]:
+def parse_release_csv(
+    data: BinaryIO | bytes, release: Release, raw_sha256: str, stats: ParseStats, name: str = ""
+) -> Iterator[dict]:
     """Records of one CBP CSV file (pure: bytes in, records out). Bad rows go to stats.rejects."""
     name = name or release.url
     stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
@@ -290,7 +297,9 @@ def plan(ctx: ExtractContext, report: ExtractReport) -> list[str]:
         found = discover_releases(ctx.landing.object_path(entry).read_bytes(), page_url)
         wanted = [r for r in found if SERIES[r.series][2] == page_option]
         if not wanted:
-            report.failures.append(f"cbp: {page_url}: no release CSV links found on the page (has the page layout changed?)")
+            report.failures.append(
+                f"cbp: {page_url}: no release CSV links found on the page (has the page layout changed?)"
+            )
         for release in wanted:
             releases.setdefault(release.url, release)
     return list(releases)
@@ -332,13 +341,23 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
             continue
         rejects = stats.rejects or []
         ctx.landing.write_rejects(release.dataset, release.slug, rejects)
-        ctx.landing.write_meta(release.dataset, release.slug, {
-            "raw_sha256": entry.sha256, "parser_version": PARSER_VERSION, "release_id": release.release_id,
-            "url": url, "records": count, "rejected_rows": len(rejects),
-        })
+        ctx.landing.write_meta(
+            release.dataset,
+            release.slug,
+            {
+                "raw_sha256": entry.sha256,
+                "parser_version": PARSER_VERSION,
+                "release_id": release.release_id,
+                "url": url,
+                "records": count,
+                "rejected_rows": len(rejects),
+            },
+        )
         report.records[release.dataset] = report.records.get(release.dataset, 0) + count
         report.rejected_rows += len(rejects)
         if rejects:
             first = rejects[0]
-            ctx.progress.say(f"    {url}: {len(rejects)} rows rejected (first: line {first['line']}: {first['reason']}); "
-                             f"listed in {ctx.landing.root / 'records' / release.dataset / (release.slug + '.rejected.jsonl')}")
+            ctx.progress.say(
+                f"    {url}: {len(rejects)} rows rejected (first: line {first['line']}: {first['reason']}); "
+                f"listed in {ctx.landing.root / 'records' / release.dataset / (release.slug + '.rejected.jsonl')}"
+            )

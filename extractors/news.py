@@ -27,8 +27,8 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import yaml
 
-from crossborder.core.errors import CrossborderError
 from crossborder.core.config import PROJECT_ROOT
+from crossborder.core.errors import CrossborderError
 from crossborder.core.http import FetchError, HttpClient
 from extractors.base import ExtractContext, ExtractReport
 from extractors.news_parse import FeedError, FeedInfo, parse_document, parse_feed, parse_page
@@ -87,7 +87,9 @@ def load_config(ctx: ExtractContext) -> NewsConfig:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
-        raise CrossborderError(f"news: feeds file {path} not found (set {ENV_FEEDS_FILE} or [sources.news] feeds_file)") from None
+        raise CrossborderError(
+            f"news: feeds file {path} not found (set {ENV_FEEDS_FILE} or [sources.news] feeds_file)"
+        ) from None
     except yaml.YAMLError as exc:
         raise CrossborderError(f"news: feeds file {path} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
@@ -98,15 +100,24 @@ def load_config(ctx: ExtractContext) -> NewsConfig:
         if urlsplit(url).scheme in ("http", "https"):
             return url
         if not url or not ctx.source.base_url:
-            raise CrossborderError(f"news: feeds file {path}: {what} has URL {url!r}, which is not an absolute http(s) URL "
-                                   f"(relative URLs need [sources.news] base_url)")
+            raise CrossborderError(
+                f"news: feeds file {path}: {what} has URL {url!r}, which is not an absolute http(s) URL "
+                f"(relative URLs need [sources.news] base_url)"
+            )
         return ctx.source.url(url)
 
     feeds: list[Feed] = []
     for number, spec in enumerate(raw.get("feeds") or [], 1):
         if not isinstance(spec, dict) or not spec.get("name") or not spec.get("url"):
             raise CrossborderError(f"news: feeds file {path}: feed #{number} needs a `name` and a `url`")
-        feeds.append(Feed(str(spec["name"]), absolute(spec["url"], f"feed {spec['name']!r}"), "feed", bool(spec.get("full_text", False))))
+        feeds.append(
+            Feed(
+                str(spec["name"]),
+                absolute(spec["url"], f"feed {spec['name']!r}"),
+                "feed",
+                bool(spec.get("full_text", False)),
+            )
+        )
     gdelt = raw.get("gdelt") or {}
     if gdelt.get("queries"):
         base = os.environ.get(ENV_GDELT_BASE_URL) or absolute(gdelt.get("base_url") or "", "gdelt.base_url")
@@ -114,7 +125,9 @@ def load_config(ctx: ExtractContext) -> NewsConfig:
             if not isinstance(spec, dict) or not spec.get("name") or not spec.get("query"):
                 raise CrossborderError(f"news: feeds file {path}: gdelt query #{number} needs a `name` and a `query`")
             params = {
-                "query": spec["query"], "mode": "ArtList", "format": "json",
+                "query": spec["query"],
+                "mode": "ArtList",
+                "format": "json",
                 "timespan": str(spec.get("timespan") or gdelt.get("timespan") or "7d"),
                 "maxrecords": int(spec.get("max_records") or gdelt.get("max_records") or 75),
                 "sort": "DateDesc",
@@ -138,8 +151,12 @@ def news_context(ctx: ExtractContext, config: NewsConfig) -> ExtractContext:
     """The context with a client allowed on the feeds file's hosts and capped at the news size limit."""
     http = ctx.settings.http
     cap = int(ctx.source.options.get("max_bytes", http.max_bytes))
-    client = HttpClient(replace(http, max_bytes=min(cap, http.max_bytes)), SOURCE,
-                        ctx.source.allowed_hosts | config.hosts, on_progress=ctx.progress.download)
+    client = HttpClient(
+        replace(http, max_bytes=min(cap, http.max_bytes)),
+        SOURCE,
+        ctx.source.allowed_hosts | config.hosts,
+        on_progress=ctx.progress.download,
+    )
     return replace(ctx, client=client)
 
 
@@ -170,8 +187,10 @@ def plan(ctx: ExtractContext, report: ExtractReport) -> list[str]:
         if not feed.full_text:
             continue
         try:
-            _, raw_items, _ = parse_feed(nctx.landing.object_path(entry).read_bytes(),
-                                         FeedInfo(feed.name, feed.url, entry.sha256, entry.fetched_at))
+            _, raw_items, _ = parse_feed(
+                nctx.landing.object_path(entry).read_bytes(),
+                FeedInfo(feed.name, feed.url, entry.sha256, entry.fetched_at),
+            )
         except FeedError:
             continue  # refresh_records quarantines it with the reason
         for raw in raw_items:
@@ -183,7 +202,9 @@ def plan(ctx: ExtractContext, report: ExtractReport) -> list[str]:
         report.failures.extend(problems)  # nothing could be fetched at all: that is a failure
     items = list(wanted)
     if len(items) > config.max_articles_per_run:
-        ctx.progress.say(f"    {len(items)} new article pages; fetching {config.max_articles_per_run} this run, the rest next run")
+        ctx.progress.say(
+            f"    {len(items)} new article pages; fetching {config.max_articles_per_run} this run, the rest next run"
+        )
         items = items[: config.max_articles_per_run]
     return items
 
@@ -237,11 +258,25 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
             records, rejects = parse_document(entry.kind, raw_path.read_bytes(), info, rules)
         except FeedError as exc:
             landing.records_path("items", sha).unlink(missing_ok=True)
-            landing.write_rejects("items", sha, [{"url": entry.url, "feed_name": info.name, "raw_file": str(raw_path),
-                                                  "reason": f"feed quarantined: {exc}"}])
-            landing.write_meta("items", sha, {"version": version, "url": entry.url, "quarantined": True, "reason": str(exc)})
+            landing.write_rejects(
+                "items",
+                sha,
+                [
+                    {
+                        "url": entry.url,
+                        "feed_name": info.name,
+                        "raw_file": str(raw_path),
+                        "reason": f"feed quarantined: {exc}",
+                    }
+                ],
+            )
+            landing.write_meta(
+                "items", sha, {"version": version, "url": entry.url, "quarantined": True, "reason": str(exc)}
+            )
             report.rejected_rows += 1
-            ctx.progress.say(f"    QUARANTINED news feed {info.name}: {exc}; raw copy kept at {raw_path}; other feeds still load")
+            ctx.progress.say(
+                f"    QUARANTINED news feed {info.name}: {exc}; raw copy kept at {raw_path}; other feeds still load"
+            )
             continue
         except OSError as exc:
             report.failures.append(f"news: {entry.url}: cannot read raw copy {raw_path}: {exc}")
@@ -250,13 +285,24 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
         for reject in rejects:
             reject.update(url=entry.url, feed_name=info.name)
         landing.write_rejects("items", sha, rejects)
-        landing.write_meta("items", sha, {"version": version, "url": entry.url, "feed_name": info.name,
-                                          "records": count, "rejected_rows": len(rejects)})
+        landing.write_meta(
+            "items",
+            sha,
+            {
+                "version": version,
+                "url": entry.url,
+                "feed_name": info.name,
+                "records": count,
+                "rejected_rows": len(rejects),
+            },
+        )
         report.records["items"] = report.records.get("items", 0) + count
         report.rejected_rows += len(rejects)
         if rejects:
-            ctx.progress.say(f"    {entry.url}: {len(rejects)} items rejected (first: {rejects[0]['reason']}); "
-                             f"listed in {landing.root / 'records' / 'items' / (sha + '.rejected.jsonl')}")
+            ctx.progress.say(
+                f"    {entry.url}: {len(rejects)} items rejected (first: {rejects[0]['reason']}); "
+                f"listed in {landing.root / 'records' / 'items' / (sha + '.rejected.jsonl')}"
+            )
 
     for sha, entries in _first_landings(ctx, ("article",)).items():
         meta = landing.read_meta("pages", sha)
@@ -273,17 +319,27 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
             try:
                 page = parse_page(html, entry.url, entry.final_url or entry.url)
                 error = None
-            except Exception as exc:  # noqa: BLE001 - a page the extractor chokes on keeps its row, without text
+            except Exception as exc:
                 page = parse_page_fallback(entry.url, entry.final_url or entry.url)
                 error = f"{type(exc).__name__}: {exc}"[:500]
             records.append({**page, "extract_error": error, "html_sha256": sha, "fetched_at": entry.fetched_at})
         count = landing.write_records("pages", sha, records)
-        landing.write_meta("pages", sha, {"version": PAGE_PARSER_VERSION, "urls": [e.url for e in entries], "records": count})
+        landing.write_meta(
+            "pages", sha, {"version": PAGE_PARSER_VERSION, "urls": [e.url for e in entries], "records": count}
+        )
         report.records["pages"] = report.records.get("pages", 0) + count
 
 
 def parse_page_fallback(url: str, final_url: str) -> dict:
     from extractors.news_parse import canonical_url
 
-    return {"url": url, "final_url": final_url, "canonical_url": canonical_url(final_url), "canonical_from": "final_url",
-            "page_title": None, "text": None, "text_length": 0, "extractor": None}
+    return {
+        "url": url,
+        "final_url": final_url,
+        "canonical_url": canonical_url(final_url),
+        "canonical_from": "final_url",
+        "page_title": None,
+        "text": None,
+        "text_length": 0,
+        "extractor": None,
+    }

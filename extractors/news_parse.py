@@ -19,7 +19,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as stdlib_et
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import defusedxml.ElementTree as safe_et
@@ -30,20 +30,75 @@ ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # Query parameters that only track where a click came from; dropped from canonical URLs.
-TRACKING_PARAMS = frozenset({
-    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "twclid", "igshid", "mc_cid", "mc_eid",
-    "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok", "ocid", "cmpid", "cmp", "smid", "smtyp", "emc", "partner",
-    "ito", "wt.mc_id", "sr_share", "ns_source", "ns_mchannel", "ns_campaign", "ns_linkname", "ns_fee",
-    "icid", "rss", "feedtype", "at_medium", "at_campaign", "taid", "cid",
-})
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ocid",
+        "cmpid",
+        "cmp",
+        "smid",
+        "smtyp",
+        "emc",
+        "partner",
+        "ito",
+        "wt.mc_id",
+        "sr_share",
+        "ns_source",
+        "ns_mchannel",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "icid",
+        "rss",
+        "feedtype",
+        "at_medium",
+        "at_campaign",
+        "taid",
+        "cid",
+    }
+)
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_")
 
 # GDELT names languages in English; the records carry ISO 639-1 codes where known.
 LANGUAGE_CODES = {
-    "english": "en", "spanish": "es", "french": "fr", "portuguese": "pt", "german": "de", "italian": "it",
-    "chinese": "zh", "arabic": "ar", "russian": "ru", "japanese": "ja", "korean": "ko", "dutch": "nl",
-    "turkish": "tr", "vietnamese": "vi", "thai": "th", "indonesian": "id", "hindi": "hi", "ukrainian": "uk",
-    "polish": "pl", "romanian": "ro", "greek": "el", "hebrew": "he", "persian": "fa", "urdu": "ur",
+    "english": "en",
+    "spanish": "es",
+    "french": "fr",
+    "portuguese": "pt",
+    "german": "de",
+    "italian": "it",
+    "chinese": "zh",
+    "arabic": "ar",
+    "russian": "ru",
+    "japanese": "ja",
+    "korean": "ko",
+    "dutch": "nl",
+    "turkish": "tr",
+    "vietnamese": "vi",
+    "thai": "th",
+    "indonesian": "id",
+    "hindi": "hi",
+    "ukrainian": "uk",
+    "polish": "pl",
+    "romanian": "ro",
+    "greek": "el",
+    "hebrew": "he",
+    "persian": "fa",
+    "urdu": "ur",
 }
 
 
@@ -80,7 +135,8 @@ def canonical_url(url: str) -> str | None:
     if len(path) > 1:
         path = path.rstrip("/")
     query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
     ]
     return urlunsplit(("https", netloc, path if path != "/" else "", urlencode(sorted(query)), ""))
@@ -159,7 +215,7 @@ def parse_published(raw: str | None, fetched_at: str) -> tuple[str | None, str |
     when: datetime | None = None
     match = _GDELT_DATE.match(raw)
     if match:
-        when = datetime(*map(int, match.groups()), tzinfo=timezone.utc)
+        when = datetime(*map(int, match.groups()), tzinfo=UTC)
     if when is None:
         try:
             when = email.utils.parsedate_to_datetime(raw)  # RFC 822 / 2822, named US zones too
@@ -171,9 +227,9 @@ def parse_published(raw: str | None, fetched_at: str) -> tuple[str | None, str |
         except ValueError:
             return None, "unparseable"
     if when.tzinfo is None:
-        when, flag = when.replace(tzinfo=timezone.utc), "assumed_utc"
-    when = when.astimezone(timezone.utc)
-    fetched = datetime.fromisoformat(fetched_at).astimezone(timezone.utc)
+        when, flag = when.replace(tzinfo=UTC), "assumed_utc"
+    when = when.astimezone(UTC)
+    fetched = datetime.fromisoformat(fetched_at).astimezone(UTC)
     if when > fetched:
         return None, "future"
     if when.year < 1900:
@@ -220,7 +276,9 @@ def _xml_root(data: bytes, name: str):
     try:
         return safe_et.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise FeedError(f"{name}: refused unsafe XML ({type(exc).__name__}: {exc}); entity declarations are never expanded") from None
+        raise FeedError(
+            f"{name}: refused unsafe XML ({type(exc).__name__}: {exc}); entity declarations are never expanded"
+        ) from None
     except stdlib_et.ParseError as exc:
         raise FeedError(f"{name}: malformed XML: {exc}") from None
 
@@ -257,15 +315,17 @@ def _rss_items(root, info: FeedInfo) -> tuple[list[dict], list[dict]]:
         content = _child(item, "encoded")
         summary_html = _text(_child(item, "description")) or _text(content)
         date = _text(_child(item, "pubDate")) or _text(_child(item, "date"))
-        items.append({
-            "item_index": index,
-            "guid": guid or None,
-            "link_url": link,
-            "title": _text(_child(item, "title")),
-            "summary_html": summary_html,
-            "published_raw": date,
-            "language": _text(_child(item, "language")) or language,
-        })
+        items.append(
+            {
+                "item_index": index,
+                "guid": guid or None,
+                "link_url": link,
+                "title": _text(_child(item, "title")),
+                "summary_html": summary_html,
+                "published_raw": date,
+                "language": _text(_child(item, "language")) or language,
+            }
+        )
     return items, rejects
 
 
@@ -297,15 +357,17 @@ def _atom_items(root, info: FeedInfo) -> tuple[list[dict], list[dict]]:
         if summary_el is None:
             summary_el = _child(entry, "content")
         date = _text(_child(entry, "published")) or _text(_child(entry, "updated"))
-        items.append({
-            "item_index": index,
-            "guid": entry_id or None,
-            "link_url": link,
-            "title": _atom_text(_child(entry, "title")),
-            "summary_text": _atom_text(summary_el),
-            "published_raw": date,
-            "language": entry.get(XML_LANG, "") or feed_language,
-        })
+        items.append(
+            {
+                "item_index": index,
+                "guid": entry_id or None,
+                "link_url": link,
+                "title": _atom_text(_child(entry, "title")),
+                "summary_text": _atom_text(summary_el),
+                "published_raw": date,
+                "language": entry.get(XML_LANG, "") or feed_language,
+            }
+        )
     return items, rejects
 
 
@@ -327,17 +389,19 @@ def parse_gdelt(data: bytes, info: FeedInfo) -> list[dict]:
     for index, article in enumerate(articles):
         if not isinstance(article, dict):
             continue
-        items.append({
-            "item_index": index,
-            "guid": None,
-            "link_url": str(article.get("url") or ""),
-            "title": str(article.get("title") or ""),
-            "summary_text": "",
-            "published_raw": str(article.get("seendate") or ""),
-            "language": str(article.get("language") or ""),
-            "publisher": str(article.get("domain") or "") or None,
-            "source_country": str(article.get("sourcecountry") or "") or None,
-        })
+        items.append(
+            {
+                "item_index": index,
+                "guid": None,
+                "link_url": str(article.get("url") or ""),
+                "title": str(article.get("title") or ""),
+                "summary_text": "",
+                "published_raw": str(article.get("seendate") or ""),
+                "language": str(article.get("language") or ""),
+                "publisher": str(article.get("domain") or "") or None,
+                "source_country": str(article.get("sourcecountry") or "") or None,
+            }
+        )
     return items
 
 
@@ -354,35 +418,43 @@ def item_records(kind: str, raw_items: list[dict], info: FeedInfo, tag) -> tuple
         title = clean_text(raw["title"])
         summary = clean_text(raw["summary_text"]) if "summary_text" in raw else html_to_text(raw["summary_html"])
         if canonical is None:
-            rejects.append({"item_index": raw["item_index"], "reason": f"no usable link (link {raw['link_url']!r})", "title": title[:200]})
+            rejects.append(
+                {
+                    "item_index": raw["item_index"],
+                    "reason": f"no usable link (link {raw['link_url']!r})",
+                    "title": title[:200],
+                }
+            )
             continue
         if not title:
             rejects.append({"item_index": raw["item_index"], "reason": "empty title", "link_url": link})
             continue
         published_at, flag = parse_published(raw["published_raw"], info.fetched_at)
         topics, regions = tag(f"{title}\n{summary}")
-        records.append({
-            "source_kind": kind,
-            "feed_name": info.name,
-            "feed_url": info.url,
-            "raw_sha256": info.raw_sha256,
-            "fetched_at": info.fetched_at,
-            "item_index": raw["item_index"],
-            "guid": raw["guid"],
-            "link_url": link,
-            "canonical_url": canonical,
-            "publisher": raw.get("publisher") or publisher_of(canonical),
-            "source_country": raw.get("source_country"),
-            "title": title,
-            "summary": summary,
-            "published_at": published_at,
-            "published_raw": clean_text(raw["published_raw"]) or None,
-            "published_flag": flag,
-            "language": normalize_language(raw["language"]),
-            "topics": topics,
-            "border_regions": regions,
-            "simhash": simhash(f"{title} {summary}"),
-        })
+        records.append(
+            {
+                "source_kind": kind,
+                "feed_name": info.name,
+                "feed_url": info.url,
+                "raw_sha256": info.raw_sha256,
+                "fetched_at": info.fetched_at,
+                "item_index": raw["item_index"],
+                "guid": raw["guid"],
+                "link_url": link,
+                "canonical_url": canonical,
+                "publisher": raw.get("publisher") or publisher_of(canonical),
+                "source_country": raw.get("source_country"),
+                "title": title,
+                "summary": summary,
+                "published_at": published_at,
+                "published_raw": clean_text(raw["published_raw"]) or None,
+                "published_flag": flag,
+                "language": normalize_language(raw["language"]),
+                "topics": topics,
+                "border_regions": regions,
+                "simhash": simhash(f"{title} {summary}"),
+            }
+        )
     return records, rejects
 
 
@@ -411,8 +483,12 @@ def parse_page(html: bytes, url: str, final_url: str) -> dict:
                 break
     page_title = clean_text(soup.title.get_text()) if soup.title else ""
     text = trafilatura.extract(
-        html.decode("utf-8", errors="replace"), url=final_url, include_comments=False,
-        include_tables=False, favor_precision=True, deduplicate=True,
+        html.decode("utf-8", errors="replace"),
+        url=final_url,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        deduplicate=True,
     )
     if text:  # paragraphs kept one to a line
         text = "\n".join(line for line in (clean_text(part) for part in text.splitlines()) if line)

@@ -18,8 +18,13 @@ import yaml
 from crossborder.core.errors import CrossborderError
 
 TOPICS = (
-    "sex_trafficking", "labour_trafficking", "human_trafficking", "human_smuggling",
-    "drugs_fentanyl", "migration_asylum", "border_enforcement",
+    "sex_trafficking",
+    "labour_trafficking",
+    "human_trafficking",
+    "human_smuggling",
+    "drugs_fentanyl",
+    "migration_asylum",
+    "border_enforcement",
 )
 BORDER_REGIONS = ("northern", "southwest")
 
@@ -54,13 +59,15 @@ class Tagger:
         regions = rules.get("border_regions") or {}
         unknown = sorted(set(topics) - set(TOPICS)) + sorted(set(regions) - set(BORDER_REGIONS))
         if unknown:
-            raise CrossborderError(f"{where}: unknown topic or border region {', '.join(unknown)} (known: {', '.join(TOPICS + BORDER_REGIONS)})")
+            raise CrossborderError(
+                f"{where}: unknown topic or border region {', '.join(unknown)} (known: {', '.join(TOPICS + BORDER_REGIONS)})"
+            )
         self.topics = [_compile(name, spec, where) for name, spec in topics.items()]
         self.regions = [_compile(name, spec, where) for name, spec in regions.items()]
         self.version = hashlib.sha256(json.dumps(rules, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     @classmethod
-    def from_file(cls, path: Path) -> "Tagger":
+    def from_file(cls, path: Path) -> Tagger:
         try:
             rules = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except FileNotFoundError:

@@ -24,8 +24,9 @@ import json
 import os
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Iterator
+from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 from crossborder.core.errors import CrossborderError
@@ -67,11 +68,16 @@ _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml)", re
 # Code (s. 279.01 to 279.04: trafficking, of persons under 18, material benefit, withholding or
 # destroying documents) and human trafficking under the Immigration and Refugee Protection Act
 # (s. 118). Drug, firearm and other "trafficking" is not trafficking in persons and is left out.
-_PERSONS = re.compile(r"trafficking in persons|human trafficking|trafficking of persons|traite des personnes", re.IGNORECASE)
+_PERSONS = re.compile(
+    r"trafficking in persons|human trafficking|trafficking of persons|traite des personnes", re.IGNORECASE
+)
 _ANCILLARY = re.compile(r"material benefit|withhold|destroy|document", re.IGNORECASE)
 _TRAFFICKING = re.compile(r"trafficking", re.IGNORECASE)
-_NOT_PERSONS = re.compile(r"drug|cannabis|cocaine|heroin|methamphetamine|ecstasy|opioid|substance|firearm|weapon|"
-                          r"property|stolen|tobacco", re.IGNORECASE)
+_NOT_PERSONS = re.compile(
+    r"drug|cannabis|cocaine|heroin|methamphetamine|ecstasy|opioid|substance|firearm|weapon|"
+    r"property|stolen|tobacco",
+    re.IGNORECASE,
+)
 
 
 class SchemaError(CrossborderError):
@@ -104,7 +110,9 @@ def zip_url_from_wds(body: bytes, wds_url: str) -> str:
         head = body[:80].decode("utf-8", errors="replace")
         raise SchemaError(f"statcan: {wds_url}: the answer is not JSON ({exc}); it starts {head!r}") from None
     if not isinstance(answer, dict) or answer.get("status") != "SUCCESS" or not isinstance(answer.get("object"), str):
-        raise SchemaError(f"statcan: {wds_url}: the answer is not a successful WDS reply with a zip URL: {str(answer)[:200]}")
+        raise SchemaError(
+            f"statcan: {wds_url}: the answer is not a successful WDS reply with a zip URL: {str(answer)[:200]}"
+        )
     url = answer["object"].strip()
     if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).path.lower().endswith(".zip"):
         raise SchemaError(f"statcan: {wds_url}: the WDS reply names {url!r}, not an http(s) URL of a .zip file")
@@ -135,8 +143,9 @@ class ParseStats:
         self.rejects.append({"line": line, "reason": reason, "row": row})
 
 
-def parse_table_csv(stream: IO[bytes], *, table_id: str, source_url: str, raw_sha256: str, stats: ParseStats,
-                    name: str = "") -> Iterator[dict]:
+def parse_table_csv(
+    stream: IO[bytes], *, table_id: str, source_url: str, raw_sha256: str, stats: ParseStats, name: str = ""
+) -> Iterator[dict]:
     """Records of the trafficking violations of one full-table CSV (pure: a byte stream in,
     records out, one row in memory at a time). Unreadable rows of kept violations go to stats.rejects."""
     name = name or source_url
@@ -217,7 +226,9 @@ def _type_record(record: dict) -> str | None:
     return None
 
 
-def parse_zip(path, *, table_id: str, source_url: str, raw_sha256: str, stats: ParseStats, name: str = "") -> Iterator[dict]:
+def parse_zip(
+    path, *, table_id: str, source_url: str, raw_sha256: str, stats: ParseStats, name: str = ""
+) -> Iterator[dict]:
     """Records of the table's CSV member of a full-table zip, streamed (never read whole)."""
     name = name or source_url
     with open(path, "rb") as handle:
@@ -236,8 +247,14 @@ def parse_zip(path, *, table_id: str, source_url: str, raw_sha256: str, stats: P
             raise SchemaError(f"statcan: {name}: the zip has no {wanted} (members: {archive.namelist()})")
         try:
             with archive.open(member) as stream:
-                yield from parse_table_csv(stream, table_id=table_id, source_url=source_url, raw_sha256=raw_sha256,
-                                           stats=stats, name=f"{name} member {member}")
+                yield from parse_table_csv(
+                    stream,
+                    table_id=table_id,
+                    source_url=source_url,
+                    raw_sha256=raw_sha256,
+                    stats=stats,
+                    name=f"{name} member {member}",
+                )
         except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
             raise SchemaError(f"statcan: {name}: the zip is damaged: {exc}") from None
         except OSError as exc:
@@ -288,7 +305,9 @@ def extract(ctx: ExtractContext) -> ExtractReport:
 def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
     """(Re)derive the records of the newest zip landed for the table, if it or the parser changed. Offline."""
     table_id = _table_id(ctx)
-    zips = [(url, entry) for url, entry in ctx.landing.latest_by_url(kind="file").items() if entry.release_id == table_id]
+    zips = [
+        (url, entry) for url, entry in ctx.landing.latest_by_url(kind="file").items() if entry.release_id == table_id
+    ]
     if not zips:
         return
     url, entry = max(zips, key=lambda pair: pair[1].fetched_at)
@@ -302,26 +321,46 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
     # trafficking row, leaves the records held from an earlier zip as they were.
     staging = ctx.landing.records_path(STAGING, name)
     try:
-        count = ctx.landing.write_records(STAGING, name, parse_zip(
-            raw_path, table_id=table_id, source_url=url, raw_sha256=entry.sha256, stats=stats,
-            name=f"{url} (raw copy {raw_path})"))
+        count = ctx.landing.write_records(
+            STAGING,
+            name,
+            parse_zip(
+                raw_path,
+                table_id=table_id,
+                source_url=url,
+                raw_sha256=entry.sha256,
+                stats=stats,
+                name=f"{url} (raw copy {raw_path})",
+            ),
+        )
     except (SchemaError, OSError) as exc:
         report.failures.append(str(exc))
         return
     if count == 0:
         staging.unlink(missing_ok=True)
-        report.failures.append(f"statcan: {url} (raw copy {raw_path}): {stats.rows} rows read, none of a "
-                               f"trafficking-in-persons violation (has the table changed?); earlier records kept")
+        report.failures.append(
+            f"statcan: {url} (raw copy {raw_path}): {stats.rows} rows read, none of a "
+            f"trafficking-in-persons violation (has the table changed?); earlier records kept"
+        )
         return
     target = ctx.landing.records_path(dataset, name)
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staging, target)
     ctx.landing.write_rejects(dataset, name, stats.rejects)
-    ctx.landing.write_meta(dataset, name, {
-        "raw_sha256": entry.sha256, "parser_version": PARSER_VERSION, "table_id": table_id, "url": url,
-        "records": count, "rows_read": stats.rows, "rejected_rows": len(stats.rejects),
-        "violations": sorted(stats.violations_kept),
-    })
+    ctx.landing.write_meta(
+        dataset,
+        name,
+        {
+            "raw_sha256": entry.sha256,
+            "parser_version": PARSER_VERSION,
+            "table_id": table_id,
+            "url": url,
+            "records": count,
+            "rows_read": stats.rows,
+            "rejected_rows": len(stats.rejects),
+            "violations": sorted(stats.violations_kept),
+        },
+    )
     report.records[dataset] = report.records.get(dataset, 0) + count
     report.rejected_rows += len(stats.rejects)
     ctx.progress.say(f"    {url}: {stats.rows} rows read, {count} kept ({', '.join(sorted(stats.violations_kept))})")

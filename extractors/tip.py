@@ -16,16 +16,16 @@ import fcntl
 import hashlib
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
 
-from crossborder.core.errors import CrossborderError
 from crossborder.core.config import SourceSettings
-from crossborder.core.http import FetchError, NotFound
+from crossborder.core.errors import CrossborderError
 from crossborder.core.files import atomic_write, utc_now
+from crossborder.core.http import FetchError, NotFound
 from crossborder.core.landing import ManifestEntry
 from extractors.base import ExtractContext, ExtractReport, extract_all
 from extractors.tip_parser import PageUnreadable, parse_html
@@ -44,7 +44,7 @@ def parse_editions(tokens: list[str] | str, this_year: int | None = None) -> tup
     Returns (years, optional): an edition in `optional` ("latest", the current year) may not be
     published yet and is skipped quietly when no host has it.
     """
-    this_year = this_year or datetime.now(timezone.utc).year
+    this_year = this_year or datetime.now(UTC).year
     if isinstance(tokens, str):
         tokens = [tokens]
     years: set[int] = set()
@@ -62,7 +62,9 @@ def parse_editions(tokens: list[str] | str, this_year: int | None = None) -> tup
         if last < first:
             raise CrossborderError(f"tip: edition range {token!r} ends before it starts")
         if first < FIRST_HTML_EDITION:
-            raise CrossborderError(f"tip: edition {first} is not on the HTML site (editions from {FIRST_HTML_EDITION} on)")
+            raise CrossborderError(
+                f"tip: edition {first} is not on the HTML site (editions from {FIRST_HTML_EDITION} on)"
+            )
         if last > this_year:
             raise CrossborderError(f"tip: edition {last} is in the future")
         years.update(range(first, last + 1))
@@ -103,14 +105,20 @@ def locate(source: SourceSettings, url: str) -> dict | None:
     for role, base in hosts(source):
         if not url.startswith(base + "/"):
             continue
-        rest = url[len(base):]
+        rest = url[len(base) :]
         for match in re.finditer(r"(?P<year>\d{4})-[^/]*", rest):
             year = int(match["year"])
             index = index_url(source, base, year)
-            page = url[len(index):].strip("/") if url.startswith(index) else None
+            page = url[len(index) :].strip("/") if url.startswith(index) else None
             if page is not None and "/" not in page:
-                return {"role": role, "base": base, "year": year, "slug": report_slug(source, year), "index_url": index,
-                        "page": page or None}
+                return {
+                    "role": role,
+                    "base": base,
+                    "year": year,
+                    "slug": report_slug(source, year),
+                    "index_url": index,
+                    "page": page or None,
+                }
     return None
 
 
@@ -135,7 +143,7 @@ def discover_country_pages(html: bytes, index: str, source: SourceSettings) -> l
         on_source = parts.hostname and (parts.hostname.lower() in source.allowed_hosts)
         if not on_source or not parts.path.startswith(path):
             continue
-        page = parts.path[len(path):].strip("/")
+        page = parts.path[len(path) :].strip("/")
         if page and "/" not in page and page not in skip:
             found.setdefault(index + page + "/")
     return list(found)
@@ -169,10 +177,12 @@ def _log_not_found(ctx: ExtractContext, url: str, status: int | None) -> None:
 def _recent(timestamp: str, hours: float) -> bool:
     if hours <= 0:
         return False
-    return datetime.now(timezone.utc) - datetime.fromisoformat(timestamp) < timedelta(hours=hours)
+    return datetime.now(UTC) - datetime.fromisoformat(timestamp) < timedelta(hours=hours)
 
 
-def land(ctx: ExtractContext, url: str, year: int, report: ExtractReport, *, kind: str = "file") -> ManifestEntry | None:
+def land(
+    ctx: ExtractContext, url: str, year: int, report: ExtractReport, *, kind: str = "file"
+) -> ManifestEntry | None:
     """Land url (None: it answered 404). A copy or a 404 younger than recheck_after_hours is reused.
 
     kind: "page" for an edition's index, "file" for a country page (the data)."""
@@ -214,7 +224,9 @@ def plan(ctx: ExtractContext, report: ExtractReport) -> list[str]:
                 continue
             pages = discover_country_pages(ctx.landing.object_path(entry).read_bytes(), url, ctx.source)
             if not pages:
-                report.failures.append(f"tip: {url}: no country page links found on the edition's index (has the page layout changed?)")
+                report.failures.append(
+                    f"tip: {url}: no country page links found on the edition's index (has the page layout changed?)"
+                )
             elif role == "archive":
                 ctx.progress.say(f"    edition {year}: from the archive host ({url})")
             items.extend(pages)
@@ -240,7 +252,9 @@ def extract(ctx: ExtractContext) -> ExtractReport:
     return extract_all(ctx, "tip", plan, fetch, refresh_records)
 
 
-def _editions_landed(ctx: ExtractContext, latest: dict[str, ManifestEntry], missing: dict[str, str]) -> dict[int, tuple[dict, ManifestEntry]]:
+def _editions_landed(
+    ctx: ExtractContext, latest: dict[str, ManifestEntry], missing: dict[str, str]
+) -> dict[int, tuple[dict, ManifestEntry]]:
     """Per edition, the index page fetched most recently (whichever host served it, unless it now answers 404)."""
     editions: dict[int, tuple[dict, ManifestEntry]] = {}
     for url, entry in latest.items():
@@ -285,18 +299,30 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
         if not_landed:
             report.failures.append(
                 f"tip: edition {year}: {len(not_landed)} of {len(pages)} country pages not landed yet "
-                f"(first: {not_landed[0]}); run `crossborder extract --source tip` again to resume")
+                f"(first: {not_landed[0]}); run `crossborder extract --source tip` again to resume"
+            )
             continue
-        inputs = json.dumps({"index": index_entry.sha256, "pages": {u: e.sha256 for u, e in sorted(held.items())},
-                             "not_evaluated": sorted(not_evaluated)}, sort_keys=True)
+        inputs = json.dumps(
+            {
+                "index": index_entry.sha256,
+                "pages": {u: e.sha256 for u, e in sorted(held.items())},
+                "not_evaluated": sorted(not_evaluated),
+            },
+            sort_keys=True,
+        )
         digest = hashlib.sha256(inputs.encode()).hexdigest()
         meta = ctx.landing.read_meta("country_pages", str(year))
         if meta and meta.get("inputs_sha256") == digest and meta.get("parser_version") == PARSER_VERSION:
             report.quarantined += meta.get("quarantined", 0)
             continue
 
-        provenance = {"report_year": year, "report_slug": where["slug"], "index_url": index, "served_by": where["role"],
-                      "source_host": urlsplit(index).hostname}
+        provenance = {
+            "report_year": year,
+            "report_slug": where["slug"],
+            "index_url": index,
+            "served_by": where["role"],
+            "source_host": urlsplit(index).hostname,
+        }
         rows: dict[str, list[dict]] = {dataset: [] for dataset in DATASETS}
         quarantine = []
         for page, entry in held.items():
@@ -304,43 +330,76 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
             try:
                 narrative = parse_html(raw.read_bytes())
             except PageUnreadable as exc:
-                quarantine.append({"url": page, "report_year": year, "reason": str(exc), "raw_sha256": entry.sha256,
-                                   "raw_path": str(raw), "quarantined_at": utc_now()})
+                quarantine.append(
+                    {
+                        "url": page,
+                        "report_year": year,
+                        "reason": str(exc),
+                        "raw_sha256": entry.sha256,
+                        "raw_path": str(raw),
+                        "quarantined_at": utc_now(),
+                    }
+                )
                 continue
             page_key = {"report_year": year, "page_url": page, "country_name": narrative.country_name}
-            rows["country_pages"].append({
-                **provenance, "page_url": page, "page_slug": page[len(index):].strip("/"), "raw_sha256": entry.sha256,
-                "fetched_at": first_seen.get(entry.sha256, entry.fetched_at),
-                "country_name_in_report": narrative.country_name_in_report, "country_name": narrative.country_name,
-                "heading": narrative.heading, "placement": narrative.placement,
-                "movement_stated": narrative.movement_stated, "movement_stated_placement": narrative.movement_stated_placement,
-                "movement_sentence": narrative.movement_sentence, "layout": narrative.layout,
-                "section_count": len(narrative.sections), "parser_version": PARSER_VERSION,
-            })
+            rows["country_pages"].append(
+                {
+                    **provenance,
+                    "page_url": page,
+                    "page_slug": page[len(index) :].strip("/"),
+                    "raw_sha256": entry.sha256,
+                    "fetched_at": first_seen.get(entry.sha256, entry.fetched_at),
+                    "country_name_in_report": narrative.country_name_in_report,
+                    "country_name": narrative.country_name,
+                    "heading": narrative.heading,
+                    "placement": narrative.placement,
+                    "movement_stated": narrative.movement_stated,
+                    "movement_stated_placement": narrative.movement_stated_placement,
+                    "movement_sentence": narrative.movement_sentence,
+                    "layout": narrative.layout,
+                    "section_count": len(narrative.sections),
+                    "parser_version": PARSER_VERSION,
+                }
+            )
             rows["sections"].extend({**page_key, **section} for section in narrative.sections)
             rows["enforcement_figures"].extend({**page_key, **figure} for figure in narrative.figures)
 
         # A few 404s (countries not evaluated) and unreadable pages are normal; most of them means
         # the site has changed, and an edition read from what is left would be wrong.
         if len(quarantine) + len(not_evaluated) > share * len(pages):
-            first = (f"first unreadable: {quarantine[0]['url']}: {quarantine[0]['reason']}" if quarantine
-                     else f"first: {not_evaluated[0]}")
+            first = (
+                f"first unreadable: {quarantine[0]['url']}: {quarantine[0]['reason']}"
+                if quarantine
+                else f"first: {not_evaluated[0]}"
+            )
             report.failures.append(
                 f"tip: edition {year}: {len(quarantine)} of {len(pages)} country pages have no readable heading and tier "
                 f"and {len(not_evaluated)} answer 404 ({first}); has the site changed? "
-                f"Records of this edition are left as they were")
+                f"Records of this edition are left as they were"
+            )
             continue
         for dataset, records in rows.items():
-            report.records[dataset] = report.records.get(dataset, 0) + ctx.landing.write_records(dataset, str(year), records)
+            report.records[dataset] = report.records.get(dataset, 0) + ctx.landing.write_records(
+                dataset, str(year), records
+            )
         _write_quarantine(ctx, year, quarantine)
         for item in quarantine:
             ctx.progress.say(f"    QUARANTINED {item['url']}: {item['reason']}")
         report.quarantined += len(quarantine)
-        ctx.landing.write_meta("country_pages", str(year), {
-            "inputs_sha256": digest, "parser_version": PARSER_VERSION, "index_url": index, "served_by": where["role"],
-            "pages": len(pages), "records": len(rows["country_pages"]), "not_evaluated": len(not_evaluated),
-            "quarantined": len(quarantine),
-        })
+        ctx.landing.write_meta(
+            "country_pages",
+            str(year),
+            {
+                "inputs_sha256": digest,
+                "parser_version": PARSER_VERSION,
+                "index_url": index,
+                "served_by": where["role"],
+                "pages": len(pages),
+                "records": len(rows["country_pages"]),
+                "not_evaluated": len(not_evaluated),
+                "quarantined": len(quarantine),
+            },
+        )
 
 
 def quarantine_path(ctx: ExtractContext, year: int) -> Path:

@@ -224,7 +224,7 @@ def section_key(title: str) -> str | None:
 
 def parse_blocks(blocks: list[Block]) -> Narrative:
     start, name, placement = find_heading(blocks)
-    body = blocks[start + 1:]
+    body = blocks[start + 1 :]
     # Stop at a second country heading (a page never holds two narratives), or at a top-level
     # heading in ordinary case ("Related Articles"): the site's, after the narrative, whose own
     # headings are upper case ("PROSECUTION", "HONG KONG").
@@ -249,7 +249,11 @@ def parse_blocks(blocks: list[Block]) -> Narrative:
     layout = "assessment_first"
     sections: list[tuple[str, str, list[Block]]] = []
     if assessment_at is not None:
-        before, summary, after = intro[:assessment_at], intro[assessment_at:assessment_at + 1], intro[assessment_at + 1:]
+        before, summary, after = (
+            intro[:assessment_at],
+            intro[assessment_at : assessment_at + 1],
+            intro[assessment_at + 1 :],
+        )
         has_profile = any(k == "trafficking_profile" for k, _, _ in explicit)
         if before and not has_profile:
             layout = "profile_first"
@@ -324,7 +328,10 @@ def find_movement(summary: str) -> tuple[str | None, str | None, str | None]:
     sentence kept) when one sentence says two different things, e.g. "upgraded to ... remained on".
     """
     for sentence in sentences(summary):
-        found = {(_MOVEMENT_KIND[m["verb"].lower()[:6]], canonical_placement(m["tier"])) for m in _MOVEMENT.finditer(sentence)}
+        found = {
+            (_MOVEMENT_KIND[m["verb"].lower()[:6]], canonical_placement(m["tier"]))
+            for m in _MOVEMENT.finditer(sentence)
+        }
         if not found:
             continue
         if len(found) == 1:
@@ -336,12 +343,33 @@ def find_movement(summary: str) -> tuple[str | None, str | None, str | None]:
 
 # -- enforcement figures -------------------------------------------------------------------------------
 _WORD_NUMBERS = {
-    "no": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "no": 0,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
 }
-_NUM = r"(?P<qual>(?:at\s+least|more\s+than|fewer\s+than|less\s+than|approximately|about|nearly|over|up\s+to|around|roughly)\s+)?" \
-       r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(_WORD_NUMBERS) + r")"
+_NUM = (
+    r"(?P<qual>(?:at\s+least|more\s+than|fewer\s+than|less\s+than|approximately|about|nearly|over|up\s+to|around|roughly)\s+)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|" + "|".join(_WORD_NUMBERS) + r")"
+)
 # Up to four words between a number and its noun ("sex trafficking", "alleged"), but not a
 # preposition: "one of the investigations" is no count of investigations.
 _GAP = r"(?:(?!(?:of|in|the|from|for|with|to|by|on|at|which|that|who|per)\b)[\w'’()-]+\s+){0,4}?"
@@ -366,8 +394,11 @@ _FIGURE_PATTERNS = {
 }
 _FIGURE_REGEXES = {m: [re.compile(p, re.IGNORECASE) for p in ps] for m, ps in _FIGURE_PATTERNS.items()}
 # The part of a sentence about an earlier period ("compared with 57 in 2018") is not read.
-_COMPARISON = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.|a\s+(?:decrease|increase)\s+from|down\s+from|up\s+from|"
-                         r"from\s+\S+\s+in\s+the\s+previous)\b", re.IGNORECASE)
+_COMPARISON = re.compile(
+    r"\b(?:compared\s+(?:with|to)|versus|vs\.|a\s+(?:decrease|increase)\s+from|down\s+from|up\s+from|"
+    r"from\s+\S+\s+in\s+the\s+previous)\b",
+    re.IGNORECASE,
+)
 # Where each measure is reported.
 MEASURE_SECTIONS = {
     "investigations": ("prosecution",),
@@ -418,7 +449,13 @@ def enforcement_figures(section_texts: dict[str, str]) -> list[dict]:
             for sentence in sentences(section_texts.get(section, "")):
                 mentioned, value, note = figures_in_sentence(measure, sentence)
                 if mentioned:
-                    found = {"measure": measure, "value": value, "evidence_sentence": sentence, "section": section, "note": note}
+                    found = {
+                        "measure": measure,
+                        "value": value,
+                        "evidence_sentence": sentence,
+                        "section": section,
+                        "note": note,
+                    }
                     break
             if found:
                 out.append(found)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-ENCOUNTER_HEADER = ("Fiscal Year,Month Grouping,Month (abbv),Component,Land Border Region,Area of Responsibility,"
-                    "AOR (Abbv),Demographic,Citizenship,Title of Authority,Encounter Type,Encounter Count")
-DRUG_HEADER = "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,Count of Event,Sum Qty (lbs)"
+ENCOUNTER_HEADER = (
+    "Fiscal Year,Month Grouping,Month (abbv),Component,Land Border Region,Area of Responsibility,"
+    "AOR (Abbv),Demographic,Citizenship,Title of Authority,Encounter Type,Encounter Count"
+)
+DRUG_HEADER = (
+    "FY,Month (abbv),Component,Region,Land Filter,Area of Responsibility,Drug Type,Count of Event,Sum Qty (lbs)"
+)
 FISCAL_MONTHS = ["OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP"]
 
 
@@ -19,10 +23,14 @@ def encounter_rows(fiscal_years, count=lambda fy, month, i: 10 + i, months=FISCA
     rows = []
     for fy in fiscal_years:
         for month in months:
-            rows.append(f"{fy},FYTD,{month},Office of Field Operations,Northern Land Border,Buffalo Field Office,Buffalo,"
-                        f"Single Adults,CANADA,Title 8,Inadmissibles,{count(fy, month, 0)}")
-            rows.append(f"{fy},FYTD,{month},U.S. Border Patrol,Southwest Land Border,Tucson Sector,TCA,"
-                        f'Single Adults,"CHINA, PEOPLES REPUBLIC OF",Title 8,Apprehensions,{count(fy, month, 1)}')
+            rows.append(
+                f"{fy},FYTD,{month},Office of Field Operations,Northern Land Border,Buffalo Field Office,Buffalo,"
+                f"Single Adults,CANADA,Title 8,Inadmissibles,{count(fy, month, 0)}"
+            )
+            rows.append(
+                f"{fy},FYTD,{month},U.S. Border Patrol,Southwest Land Border,Tucson Sector,TCA,"
+                f'Single Adults,"CHINA, PEOPLES REPUBLIC OF",Title 8,Apprehensions,{count(fy, month, 1)}'
+            )
     return rows
 
 
@@ -31,10 +39,13 @@ def drug_rows(fiscal_years, events=lambda fy, month: 3, fytd: int | None = None,
     for fy in fiscal_years:
         label = f"{fy} (FYTD)" if fy == fytd else str(fy)
         for month in months:
-            rows.append(f"{label},{month},Office of Field Operations,Northern Border,Land Only,BUFFALO FIELD OFFICE,"
-                        f"Fentanyl,{events(fy, month)},1.25")
-            rows.append(f"{label},{month},U.S. Border Patrol,Southwest Border,Land Only,TUCSON SECTOR,"
-                        f"Other Drugs**,2,40.5")
+            rows.append(
+                f"{label},{month},Office of Field Operations,Northern Border,Land Only,BUFFALO FIELD OFFICE,"
+                f"Fentanyl,{events(fy, month)},1.25"
+            )
+            rows.append(
+                f"{label},{month},U.S. Border Patrol,Southwest Border,Land Only,TUCSON SECTOR,Other Drugs**,2,40.5"
+            )
     return rows
 
 
@@ -47,5 +58,9 @@ def publish_cbp(site, encounters: dict[str, bytes], drugs: dict[str, bytes]) -> 
     """Put CBP's two landing pages on the site, linking the given files (path -> CSV bytes)."""
     for path, body in {**encounters, **drugs}.items():
         site.put(path, body)
-    site.put("/document/stats/nationwide-encounters", landing_page("Nationwide Encounters", list(encounters)), "text/html")
-    site.put("/document/stats/nationwide-drug-seizures", landing_page("Nationwide Drug Seizures", list(drugs)), "text/html")
+    site.put(
+        "/document/stats/nationwide-encounters", landing_page("Nationwide Encounters", list(encounters)), "text/html"
+    )
+    site.put(
+        "/document/stats/nationwide-drug-seizures", landing_page("Nationwide Drug Seizures", list(drugs)), "text/html"
+    )

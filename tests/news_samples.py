@@ -15,14 +15,13 @@ def rss(items: list[dict], title: str = "Test feed", language: str = "en-us", pr
     """An RSS 2.0 document; each item dict may have title, link, description, pubDate, guid."""
     parts = []
     for item in items:
-        fields = "".join(
-            f"<{key}>{escape(str(value))}</{key}>" for key, value in item.items() if value is not None
-        )
+        fields = "".join(f"<{key}>{escape(str(value))}</{key}>" for key, value in item.items() if value is not None)
         parts.append(f"<item>{fields}</item>")
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>{prolog}\n<rss version="2.0"><channel><title>{escape(title)}</title>'
         f"<link>https://example.org/</link><description>d</description><language>{language}</language>"
-        + "".join(parts) + "</channel></rss>"
+        + "".join(parts)
+        + "</channel></rss>"
     ).encode("utf-8")
 
 
@@ -30,15 +29,19 @@ def atom(entries: list[dict], lang: str = "en") -> bytes:
     """An Atom document; each entry dict may have title, link, summary, published, id."""
     parts = []
     for entry in entries:
-        link = f'<link rel="alternate" href="{escape(entry["link"], {chr(34): "&quot;"})}"/>' if entry.get("link") else ""
+        link = (
+            f'<link rel="alternate" href="{escape(entry["link"], {chr(34): "&quot;"})}"/>' if entry.get("link") else ""
+        )
         parts.append(
             f"<entry><title>{escape(entry.get('title', ''))}</title>{link}<id>{escape(entry.get('id', entry.get('link', 'urn:x')))}</id>"
             + (f"<published>{entry['published']}</published>" if entry.get("published") else "")
             + (f"<summary>{escape(entry['summary'])}</summary>" if entry.get("summary") else "")
             + "</entry>"
         )
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">'
-            "<title>t</title><id>urn:feed</id><updated>2024-01-01T00:00:00Z</updated>" + "".join(parts) + "</feed>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{lang}">'
+        "<title>t</title><id>urn:feed</id><updated>2024-01-01T00:00:00Z</updated>" + "".join(parts) + "</feed>"
+    ).encode()
 
 
 def gdelt(articles: list[dict]) -> bytes:
@@ -48,8 +51,10 @@ def gdelt(articles: list[dict]) -> bytes:
 def page(title: str, paragraphs: list[str], canonical: str | None = None) -> bytes:
     link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<!DOCTYPE html><html><head><title>{title}</title>{link}</head><body><nav>Home | News</nav>"
-            f"<article><h1>{title}</h1>{body}</article><footer>Footer</footer></body></html>").encode()
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title>{link}</head><body><nav>Home | News</nav>"
+        f"<article><h1>{title}</h1>{body}</article><footer>Footer</footer></body></html>"
+    ).encode()
 
 
 def feeds_file(path: Path, feeds: list[dict], gdelt_queries: list[dict] | None = None, **extra) -> Path:

@@ -18,13 +18,27 @@ def in_demo(demo_data, monkeypatch):
 
 def test_demo_builds_every_mart_from_the_sample_mirror(in_demo):
     warehouse = in_demo / "warehouse.duckdb"
-    tables = {t for (t,) in query(warehouse, "select table_name from information_schema.tables where table_schema = 'marts'")}
-    assert {"fct_border_encounters", "fct_drug_seizures", "dim_date", "dim_area_of_responsibility",
-            "dim_cbp_release", "fct_border_encounter_revisions", "fct_drug_seizure_revisions"} <= tables
+    tables = {
+        t for (t,) in query(warehouse, "select table_name from information_schema.tables where table_schema = 'marts'")
+    }
+    assert {
+        "fct_border_encounters",
+        "fct_drug_seizures",
+        "dim_date",
+        "dim_area_of_responsibility",
+        "dim_cbp_release",
+        "fct_border_encounter_revisions",
+        "fct_drug_seizure_revisions",
+    } <= tables
     # The in-year release (FY2025 to February) is the newest month; every release is listed.
     assert query(warehouse, "select max(month_start)::varchar from marts.fct_border_encounters") == [("2025-02-01",)]
     assert query(warehouse, "select count(*) from marts.dim_cbp_release") == [(6,)]
-    assert query(warehouse, "select count(*) from marts.fct_drug_seizures where component = 'Air and Marine Operations'")[0][0] > 0
+    assert (
+        query(warehouse, "select count(*) from marts.fct_drug_seizures where component = 'Air and Marine Operations'")[
+            0
+        ][0]
+        > 0
+    )
     assert (in_demo / "DEMO_DATA").exists()
 
 
@@ -38,8 +52,16 @@ def test_status_reports_fetches_tables_and_gate(in_demo, capsys):
 
 
 def test_query_prints_a_table(in_demo, capsys):
-    assert main(["query", "select land_border_region, sum(encounter_count) as encounters from marts.fct_border_encounters "
-                          "group by 1 order by 1"]) == EXIT_OK
+    assert (
+        main(
+            [
+                "query",
+                "select land_border_region, sum(encounter_count) as encounters from marts.fct_border_encounters "
+                "group by 1 order by 1",
+            ]
+        )
+        == EXIT_OK
+    )
     out = capsys.readouterr().out
     assert "Northern Land Border" in out and "encounters" in out
 

@@ -17,7 +17,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
-REQUIRED = ("POSTGRES_PASSWORD", "AIRFLOW_FERNET_KEY", "AIRFLOW_SECRET_KEY", "AIRFLOW_JWT_SECRET", "AIRFLOW_ADMIN_PASSWORD")
+REQUIRED = (
+    "POSTGRES_PASSWORD",
+    "AIRFLOW_FERNET_KEY",
+    "AIRFLOW_SECRET_KEY",
+    "AIRFLOW_JWT_SECRET",
+    "AIRFLOW_ADMIN_PASSWORD",
+)
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|_KEY$|TOKEN", re.IGNORECASE)
 REQUIRED_REF = re.compile(r"^\$\{(?P<name>[A-Z0-9_]+):\?[^}]+\}$")
 URL_CREDENTIALS = re.compile(r"://[^/\s:@]+:(?P<password>[^@\s]*)@")
@@ -38,12 +44,22 @@ def run_config(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Co
     """`docker-compose config` on the repo's file, reading no .env but the one given here."""
     env_file = tmp_path / "test.env"
     env_file.write_text("".join(f"{k}={v}\n" for k, v in env.items()), encoding="utf-8")
-    command = [str(compose_binary()), "--project-directory", str(ROOT), "-f", str(COMPOSE_FILE),
-               "--env-file", str(env_file), *args, "config", "-q"]
+    command = [
+        str(compose_binary()),
+        "--project-directory",
+        str(ROOT),
+        "-f",
+        str(COMPOSE_FILE),
+        "--env-file",
+        str(env_file),
+        *args,
+        "config",
+        "-q",
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
 
 
-DUMMY = {name: "dummy-value-for-the-test" for name in REQUIRED}
+DUMMY = dict.fromkeys(REQUIRED, "dummy-value-for-the-test")
 
 
 def test_the_compose_file_is_valid(tmp_path):
@@ -68,15 +84,22 @@ def test_a_broken_file_is_rejected(tmp_path):
     """The check has teeth: the binary exits non-zero on an invalid file."""
     bad = tmp_path / "docker-compose.yml"
     bad.write_text("services:\n  x:\n    image: 1\n    depends_on: {y: {condition: nonsense}}\n", encoding="utf-8")
-    result = subprocess.run([str(compose_binary()), "-f", str(bad), "config", "-q"], capture_output=True, text=True,
-                            timeout=60, cwd=tmp_path)
+    result = subprocess.run(
+        [str(compose_binary()), "-f", str(bad), "config", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
     assert result.returncode != 0
 
 
 def _environments(document: dict):
     """Every (where, key, value) of every environment mapping in the file, anchors included."""
-    for name, block in {**{k: v for k, v in document.items() if k.startswith("x-")},
-                        **document.get("services", {})}.items():
+    for name, block in {
+        **{k: v for k, v in document.items() if k.startswith("x-")},
+        **document.get("services", {}),
+    }.items():
         environment = (block or {}).get("environment") or {}
         if isinstance(environment, list):
             environment = dict(item.split("=", 1) if "=" in item else (item, None) for item in environment)
@@ -96,15 +119,22 @@ def test_no_literal_credentials_in_the_compose_file():
     assert {"AIRFLOW__CORE__FERNET_KEY", "POSTGRES_PASSWORD", "AIRFLOW_ADMIN_PASSWORD"} <= set(secrets)
     # Nothing that looks like a credential anywhere else in the text either.
     text = COMPOSE_FILE.read_text(encoding="utf-8")
-    assert not re.search(r"(?i)(password|secret|fernet)[^\n]*[:=]\s*['\"]?(airflow|admin|changeme|change-me)['\"]?\s*$", text,
-                         re.MULTILINE)
+    assert not re.search(
+        r"(?i)(password|secret|fernet)[^\n]*[:=]\s*['\"]?(airflow|admin|changeme|change-me)['\"]?\s*$",
+        text,
+        re.MULTILINE,
+    )
 
 
 def test_env_example_has_placeholders_for_every_required_variable():
-    values = dict(line.split("=", 1) for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
-                  if line and not line.startswith("#") and "=" in line)
-    text = "\n".join(line for line in COMPOSE_FILE.read_text(encoding="utf-8").splitlines()
-                     if not line.lstrip().startswith("#"))
+    values = dict(
+        line.split("=", 1)
+        for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#") and "=" in line
+    )
+    text = "\n".join(
+        line for line in COMPOSE_FILE.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("#")
+    )
     required_in_compose = set(re.findall(r"\$\{([A-Z0-9_]+):\?", text))
     assert required_in_compose == set(REQUIRED)
     for name in required_in_compose:

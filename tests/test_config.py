@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crossborder.core.errors import CrossborderError
 from crossborder.core.config import load_settings
+from crossborder.core.errors import CrossborderError
 
 
 def test_defaults_point_at_the_official_cbp_site():
@@ -19,16 +19,21 @@ def test_defaults_point_at_the_official_cbp_site():
 
 
 def test_environment_overrides_urls_data_dir_and_http_settings(tmp_path):
-    settings = load_settings({
-        "CROSSBORDER_DATA_DIR": str(tmp_path / "elsewhere"),
-        "CROSSBORDER_CBP_BASE_URL": "http://mirror.example:8080",
-        "CROSSBORDER_HTTP_READ_TIMEOUT_S": "12.5",
-        "CROSSBORDER_HTTP_MAX_ATTEMPTS": "2",
-        "CROSSBORDER_HTTP_OBEY_ROBOTS_TXT": "false",
-    })
+    settings = load_settings(
+        {
+            "CROSSBORDER_DATA_DIR": str(tmp_path / "elsewhere"),
+            "CROSSBORDER_CBP_BASE_URL": "http://mirror.example:8080",
+            "CROSSBORDER_HTTP_READ_TIMEOUT_S": "12.5",
+            "CROSSBORDER_HTTP_MAX_ATTEMPTS": "2",
+            "CROSSBORDER_HTTP_OBEY_ROBOTS_TXT": "false",
+        }
+    )
     cbp = settings.source("cbp")
     assert settings.data_dir == tmp_path / "elsewhere"
-    assert cbp.url("/document/stats/nationwide-encounters") == "http://mirror.example:8080/document/stats/nationwide-encounters"
+    assert (
+        cbp.url("/document/stats/nationwide-encounters")
+        == "http://mirror.example:8080/document/stats/nationwide-encounters"
+    )
     # A mirror named in configuration is allowed, beside the official host.
     assert cbp.allowed_hosts == frozenset({"www.cbp.gov", "mirror.example"})
     assert settings.http.read_timeout_s == 12.5 and settings.http.max_attempts == 2
@@ -36,17 +41,25 @@ def test_environment_overrides_urls_data_dir_and_http_settings(tmp_path):
 
 
 def test_another_config_file_can_be_named(tmp_path):
-    text = (load_settings({}).config_file.read_text()).replace("requests_per_second_per_host = 1.0", "requests_per_second_per_host = 0.25")
+    text = (load_settings({}).config_file.read_text()).replace(
+        "requests_per_second_per_host = 1.0", "requests_per_second_per_host = 0.25"
+    )
     other = tmp_path / "other.toml"
     other.write_text(text)
     assert load_settings({"CROSSBORDER_CONFIG": str(other)}).http.requests_per_second_per_host == 0.25
 
 
-@pytest.mark.parametrize("environ, message", [
-    ({"CROSSBORDER_HTTP_MAX_ATTEMPTS": "many"}, "CROSSBORDER_HTTP_MAX_ATTEMPTS='many' is not valid"),
-    ({"CROSSBORDER_HTTP_OBEY_ROBOTS_TXT": "perhaps"}, "expected true or false"),
-    ({"CROSSBORDER_CONFIG": "/nonexistent/crossborder.toml"}, "config file /nonexistent/crossborder.toml not found"),
-])
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"CROSSBORDER_HTTP_MAX_ATTEMPTS": "many"}, "CROSSBORDER_HTTP_MAX_ATTEMPTS='many' is not valid"),
+        ({"CROSSBORDER_HTTP_OBEY_ROBOTS_TXT": "perhaps"}, "expected true or false"),
+        (
+            {"CROSSBORDER_CONFIG": "/nonexistent/crossborder.toml"},
+            "config file /nonexistent/crossborder.toml not found",
+        ),
+    ],
+)
 def test_bad_configuration_is_named_in_the_error(environ, message):
     with pytest.raises(CrossborderError, match=message):
         load_settings(environ)

@@ -45,9 +45,8 @@ AIRFLOW_ENV = {
 }
 os.environ.update(AIRFLOW_ENV)
 
-from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp  # noqa: E402
-
 from extractors import SOURCES  # noqa: E402
+from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp  # noqa: E402
 
 EXTRACT_TASKS = ("discover", "download", "derive_records")
 DAG_IDS = sorted([f"extract_{source}" for source in SOURCES] + ["warehouse"])
@@ -60,8 +59,13 @@ DRUG = f"{FILES}/2024-10/nationwide-drugs-fy23-fy24.csv"
 
 def _airflow(*args: str) -> None:
     executable = BIN / "airflow"
-    result = subprocess.run([str(executable if executable.exists() else "airflow"), *args],
-                            env=os.environ.copy(), capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(executable if executable.exists() else "airflow"), *args],
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, f"airflow {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
 
 
@@ -153,8 +157,13 @@ def _asset_names(condition):
 
 def test_the_warehouse_is_scheduled_on_every_sources_raw_asset(bag):
     warehouse = bag.dags["warehouse"]
-    produced = {o.name for dag in bag.dags.values() if dag.dag_id.startswith("extract_")
-                for task in dag.tasks for o in task.outlets}
+    produced = {
+        o.name
+        for dag in bag.dags.values()
+        if dag.dag_id.startswith("extract_")
+        for task in dag.tasks
+        for o in task.outlets
+    }
     scheduled = set(_asset_names(warehouse.timetable.asset_condition))
     assert produced == {f"crossborder_raw_{source}" for source in SOURCES}
     assert produced <= scheduled
@@ -219,8 +228,9 @@ print(json.dumps({"parse_s": done - imported, "import_airflow_s": imported - sta
 
 
 def _probe(env: dict) -> dict:
-    result = subprocess.run([sys.executable, "-c", PARSE_PROBE, str(DAGS)], env=env, capture_output=True, text=True,
-                            timeout=300, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", PARSE_PROBE, str(DAGS)], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -234,8 +244,10 @@ def test_parsing_the_dags_folder_is_fast_and_imports_nothing_heavy(parsed, tmp_p
     env = {**os.environ, "CROSSBORDER_DATA_DIR": str(tmp_path_factory.getbasetemp() / "dagbag-data0")}
     env.pop("CROSSBORDER_DBT_MANIFEST", None)
     probe = _probe(env)
-    print(f"\n[parse in a fresh process: {probe['parse_s']:.2f}s (+{probe['import_airflow_s']:.1f}s to import "
-          f"Airflow); in-process: first {cold_s:.2f}s, cached {warm_s:.2f}s]")
+    print(
+        f"\n[parse in a fresh process: {probe['parse_s']:.2f}s (+{probe['import_airflow_s']:.1f}s to import "
+        f"Airflow); in-process: first {cold_s:.2f}s, cached {warm_s:.2f}s]"
+    )
     assert probe["errors"] == {} and probe["dags"] == DAG_IDS
     assert probe["heavy"] == []
     assert probe["parse_s"] < 10
@@ -245,14 +257,35 @@ def test_parsing_the_dags_folder_is_fast_and_imports_nothing_heavy(parsed, tmp_p
 def test_a_prebuilt_manifest_renders_the_same_tasks(bag, tmp_path):
     """The Docker image renders the dbt graph from a manifest made at build time (CROSSBORDER_DBT_MANIFEST)."""
     target = tmp_path / "manifest"
-    env = {**os.environ, "CROSSBORDER_WAREHOUSE_PATH": str(tmp_path / "unused.duckdb"),
-           "CROSSBORDER_DATA_DIR": str(tmp_path / "data")}
+    env = {
+        **os.environ,
+        "CROSSBORDER_WAREHOUSE_PATH": str(tmp_path / "unused.duckdb"),
+        "CROSSBORDER_DATA_DIR": str(tmp_path / "data"),
+    }
     dbt = BIN / "dbt"
-    subprocess.run([str(dbt if dbt.exists() else "dbt"), "parse", "--project-dir", str(ROOT / "dbt_project"),
-                    "--profiles-dir", str(ROOT / "dbt_project"), "--target-path", str(target),
-                    "--log-path", str(tmp_path / "logs")], env=env, check=True, capture_output=True, timeout=300)
-    probe_env = {**os.environ, "CROSSBORDER_DBT_MANIFEST": str(target / "manifest.json"),
-                 "CROSSBORDER_DATA_DIR": str(tmp_path / "data")}
+    subprocess.run(
+        [
+            str(dbt if dbt.exists() else "dbt"),
+            "parse",
+            "--project-dir",
+            str(ROOT / "dbt_project"),
+            "--profiles-dir",
+            str(ROOT / "dbt_project"),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(tmp_path / "logs"),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    probe_env = {
+        **os.environ,
+        "CROSSBORDER_DBT_MANIFEST": str(target / "manifest.json"),
+        "CROSSBORDER_DATA_DIR": str(tmp_path / "data"),
+    }
     probe = _probe(probe_env)
     print(f"\n[parse with a prebuilt manifest, fresh process: {probe['parse_s']:.2f}s]")
     assert probe["errors"] == {} and probe["heavy"] == []
@@ -267,14 +300,17 @@ def test_a_prebuilt_manifest_renders_the_same_tasks(bag, tmp_path):
 
 # -- end to end ----------------------------------------------------------------------------------
 def _asset_events(name: str) -> int:
-    from sqlalchemy import func, select
-
     from airflow.models.asset import AssetEvent, AssetModel
     from airflow.utils.session import create_session
+    from sqlalchemy import func, select
 
     with create_session() as session:
-        return session.scalar(select(func.count()).select_from(AssetEvent).join(AssetModel, AssetEvent.asset_id == AssetModel.id)
-                              .where(AssetModel.name == name))
+        return session.scalar(
+            select(func.count())
+            .select_from(AssetEvent)
+            .join(AssetModel, AssetEvent.asset_id == AssetModel.id)
+            .where(AssetModel.name == name)
+        )
 
 
 def _states(run) -> dict[str, str]:
@@ -287,9 +323,11 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
     a release with a negative count fails the gate and leaves the published file byte for byte."""
     from tests.warehouse_utils import query
 
-    publish_cbp(site,
-                encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2023, 2024]))},
-                drugs={DRUG: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024], fytd=2024))})
+    publish_cbp(
+        site,
+        encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2023, 2024]))},
+        drugs={DRUG: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024], fytd=2024))},
+    )
     started = time.perf_counter()
     bag = _dagbag()  # parsed now: the DAGs read CROSSBORDER_DATA_DIR of this test
     assert bag.import_errors == {}
@@ -325,8 +363,9 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
 
     # A new release with a negative count: dbt builds it, the gate stops it.
     bad = f"{FILES}/2025-01/nationwide-encounters-fy24-fy25-dec-aor.csv"
-    rows = encounter_rows([2024]) + encounter_rows([2025], months=["OCT", "NOV", "DEC"],
-                                                   count=lambda fy, m, i: -5 if m == "NOV" and i == 0 else 10 + i)
+    rows = encounter_rows([2024]) + encounter_rows(
+        [2025], months=["OCT", "NOV", "DEC"], count=lambda fy, m, i: -5 if m == "NOV" and i == 0 else 10 + i
+    )
     site.put(bad, csv_bytes(ENCOUNTER_HEADER, rows))
     site.put("/document/stats/nationwide-encounters", f'<a href="{ENC}">a</a><a href="{bad}">b</a>', "text/html")
     run = extract.test()
@@ -346,5 +385,7 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
     assert json.loads(settings.gate_result_path.read_text())["passed"] is False
     assert _asset_events("crossborder_warehouse") == 1
     done = time.perf_counter()
-    print(f"\n[e2e: parse+extract {t_extract - started:.1f}s, warehouse {t_warehouse - t_extract:.1f}s, "
-          f"failing round {done - t_warehouse:.1f}s, total {done - started:.1f}s]")
+    print(
+        f"\n[e2e: parse+extract {t_extract - started:.1f}s, warehouse {t_warehouse - t_extract:.1f}s, "
+        f"failing round {done - t_warehouse:.1f}s, total {done - started:.1f}s]"
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+from datetime import UTC
 
 import pytest
 
-from crossborder.core.errors import CrossborderError
 from crossborder.cli import EXIT_FAILED, main
 from crossborder.core.config import load_settings
+from crossborder.core.errors import CrossborderError
 from crossborder.core.files import file_lock
 from crossborder.core.landing import LandingZone
 from crossborder.pipeline.build import warehouse_lock
@@ -23,9 +24,11 @@ DRUGS = f"{FILES}/2024-10/nationwide-drugs-fy23-fy24.csv"
 
 
 def serve_good_cbp(site):
-    publish_cbp(site,
-                encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2023, 2024]))},
-                drugs={DRUGS: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024]))})
+    publish_cbp(
+        site,
+        encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2023, 2024]))},
+        drugs={DRUGS: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024]))},
+    )
 
 
 def records_of(settings, dataset):
@@ -33,15 +36,24 @@ def records_of(settings, dataset):
     return {p.name: p.read_bytes() for p in folder.glob("*.jsonl.gz")}
 
 
-@pytest.mark.parametrize("bad_body, message", [
-    (b"<!DOCTYPE html><html><body>Access Denied</body></html>", "sent an HTML page, not a CSV file"),
-    (csv_bytes(ENCOUNTER_HEADER.replace("Citizenship", "Nationality"), encounter_rows([2024])),
-     r"missing columns \['Citizenship'\]; unexpected columns \['Nationality'\]"),
-    (csv_bytes(",".join(reversed(ENCOUNTER_HEADER.split(",")))[:-len(",Fiscal Year")], []),
-     r"missing columns \['Fiscal Year'\]"),
-    (b"", "the file is empty"),
-])
-def test_a_bad_new_version_of_a_file_fails_the_extract_and_keeps_raw_and_earlier_records(settings, site, quiet, bad_body, message):
+@pytest.mark.parametrize(
+    "bad_body, message",
+    [
+        (b"<!DOCTYPE html><html><body>Access Denied</body></html>", "sent an HTML page, not a CSV file"),
+        (
+            csv_bytes(ENCOUNTER_HEADER.replace("Citizenship", "Nationality"), encounter_rows([2024])),
+            r"missing columns \['Citizenship'\]; unexpected columns \['Nationality'\]",
+        ),
+        (
+            csv_bytes(",".join(reversed(ENCOUNTER_HEADER.split(",")))[: -len(",Fiscal Year")], []),
+            r"missing columns \['Fiscal Year'\]",
+        ),
+        (b"", "the file is empty"),
+    ],
+)
+def test_a_bad_new_version_of_a_file_fails_the_extract_and_keeps_raw_and_earlier_records(
+    settings, site, quiet, bad_body, message
+):
     serve_good_cbp(site)
     extract(settings, ["cbp"], quiet)
     good_records = records_of(settings, "encounters")
@@ -81,7 +93,10 @@ def test_disk_full_while_landing_fails_cleanly_and_promotes_nothing(settings, si
         return FullDisk(handle) if "w" in mode else handle
 
     monkeypatch.setattr("crossborder.core.http.os.fdopen", fdopen)
-    with pytest.raises(CrossborderError, match=r"cbp: GET http://localhost:\d+/document/stats/nationwide-encounters: could not write the download to .*No space left on device"):
+    with pytest.raises(
+        CrossborderError,
+        match=r"cbp: GET http://localhost:\d+/document/stats/nationwide-encounters: could not write the download to .*No space left on device",
+    ):
         extract(settings, ["cbp"], quiet)
     landing = LandingZone(settings.raw_dir, "cbp")
     assert not (landing.root / "objects").exists()
@@ -120,24 +135,26 @@ def test_two_extracts_of_one_source_at_once_the_second_refuses(settings, site, q
 def test_a_landing_page_without_release_links_fails_loudly(settings, site, quiet):
     site.put("/document/stats/nationwide-encounters", "<html><body>We moved things around.</body></html>", "text/html")
     site.put("/document/stats/nationwide-drug-seizures", "<html><body>Nothing here.</body></html>", "text/html")
-    with pytest.raises(CrossborderError, match=r"cbp: http://localhost:\d+/document/stats/nationwide-encounters: no release CSV links found"):
+    with pytest.raises(
+        CrossborderError,
+        match=r"cbp: http://localhost:\d+/document/stats/nationwide-encounters: no release CSV links found",
+    ):
         extract(settings, ["cbp"], quiet)
 
 
 def _backdate_manifest(settings, days):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     manifest = settings.raw_dir / "cbp" / "manifest.jsonl"
-    old = (datetime.now(timezone.utc) - timedelta(days=days)).isoformat(timespec="seconds")
+    old = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
     lines = [json.loads(line) for line in manifest.read_text().splitlines()]
     manifest.write_text("".join(json.dumps({**line, "fetched_at": old}) + "\n" for line in lines))
 
 
 @pytest.mark.parametrize("days, state, exit_code", [(10, "ok", 0), (50, "warning", 0), (90, "error", EXIT_FAILED)])
 def test_freshness_warns_then_errors_and_status_shows_it(settings, site, quiet, capsys, days, state, exit_code):
-    from crossborder.pipeline.freshness import freshness
     from crossborder.core.errors import StaleSource
-    from crossborder.pipeline.freshness import check_freshness
+    from crossborder.pipeline.freshness import check_freshness, freshness
 
     serve_good_cbp(site)
     extract(settings, ["cbp"], quiet)
@@ -170,8 +187,9 @@ def test_a_crash_at_publish_never_leaves_a_partial_warehouse(settings, quiet, mo
     settings.work_dir.mkdir()
     settings.work_warehouse_path.write_bytes(b"the validated new warehouse")
     settings.gx_dir.mkdir()
-    settings.gate_result_path.write_text(json.dumps(
-        {"passed": True, "warehouse_sha256": sha256_of(settings.work_warehouse_path)}))
+    settings.gate_result_path.write_text(
+        json.dumps({"passed": True, "warehouse_sha256": sha256_of(settings.work_warehouse_path)})
+    )
 
     def killed(*args):
         raise KeyboardInterrupt  # the process dies just before the rename

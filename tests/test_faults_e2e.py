@@ -22,9 +22,11 @@ DRUGS = "/sites/default/files/2024-10/nationwide-drugs-fy23-fy24.csv"
 
 
 def test_failures_after_a_good_publish_leave_it_untouched_and_reruns_converge(settings, site, env, capsys):
-    publish_cbp(site,
-                encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2023, 2024]))},
-                drugs={DRUGS: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024]))})
+    publish_cbp(
+        site,
+        encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2023, 2024]))},
+        drugs={DRUGS: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024]))},
+    )
     assert main(["--quiet", "run", "--source", "cbp"]) == EXIT_OK
     published = settings.warehouse_path.read_bytes()
     clean_tables = table_contents(settings.warehouse_path)
@@ -41,8 +43,13 @@ def test_failures_after_a_good_publish_leave_it_untouched_and_reruns_converge(se
     assert settings.warehouse_path.read_bytes() == published
 
     # A build killed while dbt writes: the published file is untouched, the lock is released.
-    build = subprocess.Popen([sys.executable, "-m", "crossborder.cli", "--quiet", "build"], env={**os.environ, **env},
-                             start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "crossborder.cli", "--quiet", "build"],
+        env={**os.environ, **env},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while not settings.work_warehouse_path.exists() and time.monotonic() < deadline and build.poll() is None:
         time.sleep(0.05)

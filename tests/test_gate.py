@@ -318,8 +318,11 @@ def test_mart_row_missing_fails_reconciliation_row_counts(warehouse: Path, tmp_p
 def test_a_90_percent_drop_in_a_month_is_a_warning_not_a_failure(warehouse: Path, tmp_path: Path) -> None:
     # The same drop in staging and mart (a consistent build): only the anomaly check notices it.
     for table in ("staging.stg_cbp__encounters", "marts.fct_border_encounters"):
-        alter(warehouse, f"update {table} set encounter_count = 0 "
-                         "where month_start = date '2023-06-01' and land_border_region = 'Southwest Land Border'")
+        alter(
+            warehouse,
+            f"update {table} set encounter_count = 0 "
+            "where month_start = date '2023-06-01' and land_border_region = 'Southwest Land Border'",
+        )
     result = gate(warehouse, tmp_path)
 
     assert result.passed, result.summary()
@@ -376,6 +379,8 @@ def test_data_docs_escape_values_from_the_data(warehouse: Path, tmp_path: Path) 
 
 
 def test_importing_the_gate_does_not_import_great_expectations() -> None:
-    code = "import sys, expectations, expectations.gate, expectations.suites; print('great_expectations' in sys.modules)"
+    code = (
+        "import sys, expectations, expectations.gate, expectations.suites; print('great_expectations' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

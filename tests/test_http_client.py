@@ -52,7 +52,9 @@ def test_retries_on_503_then_succeeds(settings, httpserver, landing):
 
 def test_429_waits_for_retry_after_then_loads_once(settings, httpserver, landing):
     httpserver.expect_request("/robots.txt").respond_with_data("")
-    httpserver.expect_oneshot_request("/file.csv").respond_with_data("slow down", status=429, headers={"Retry-After": "7"})
+    httpserver.expect_oneshot_request("/file.csv").respond_with_data(
+        "slow down", status=429, headers={"Retry-After": "7"}
+    )
     httpserver.expect_oneshot_request("/file.csv").respond_with_data("a\n1\n")
     sleeps: list[float] = []
     landing.fetch(make_client(settings, sleeps=sleeps), httpserver.url_for("/file.csv"), kind="file")
@@ -133,11 +135,14 @@ def test_robots_5xx_disallows_the_host_and_404_allows_it(settings, httpserver, l
     assert landing.fetch(make_client(settings), httpserver.url_for("/file.csv"), kind="file").status == 200
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("file:///etc/passwd", "scheme 'file'"),
-    ("http://169.254.169.254/latest/meta-data/", "host '169.254.169.254' is not an allowed host"),
-    ("https://example.org/file.csv", "host 'example.org' is not an allowed host"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("file:///etc/passwd", "scheme 'file'"),
+        ("http://169.254.169.254/latest/meta-data/", "host '169.254.169.254' is not an allowed host"),
+        ("https://example.org/file.csv", "host 'example.org' is not an allowed host"),
+    ],
+)
 def test_urls_outside_the_allowed_hosts_are_refused(settings, landing, url, reason):
     with pytest.raises(RefusedURL, match=reason):
         landing.fetch(make_client(settings), url, kind="file")
@@ -145,7 +150,9 @@ def test_urls_outside_the_allowed_hosts_are_refused(settings, landing, url, reas
 
 def test_redirect_to_a_host_not_allowed_is_refused(settings, httpserver, landing):
     httpserver.expect_request("/robots.txt").respond_with_data("")
-    httpserver.expect_request("/file.csv").respond_with_data("", status=302, headers={"Location": "http://10.0.0.1/x.csv"})
+    httpserver.expect_request("/file.csv").respond_with_data(
+        "", status=302, headers={"Location": "http://10.0.0.1/x.csv"}
+    )
     with pytest.raises(RefusedURL, match="host '10.0.0.1' is not an allowed host"):
         landing.fetch(make_client(settings), httpserver.url_for("/file.csv"), kind="file")
 
@@ -172,6 +179,7 @@ def _respond_robots_or(body_response: bytes):
             conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         else:
             conn.sendall(body_response)
+
     return respond
 
 
@@ -190,8 +198,9 @@ def raw_server():
 
 
 def test_body_shorter_than_content_length_is_rejected_and_nothing_promoted(settings, landing, raw_server):
-    server = raw_server(_respond_robots_or(
-        b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n" + b"a,b\n" * 10))
+    server = raw_server(
+        _respond_robots_or(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n" + b"a,b\n" * 10)
+    )
     with pytest.raises(FetchError, match="gave up after 2 attempts; last: body incomplete"):
         landing.fetch(make_client(settings, max_attempts=2), server.url("/file.csv"), kind="file")
     assert not (landing.root / "objects").exists()
@@ -227,8 +236,12 @@ def test_hanging_server_hits_the_read_timeout(settings, landing, raw_server):
 
 def test_gzip_bomb_stops_at_the_cap(settings, landing, raw_server):
     bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB that packs into ~50 KB
-    server = raw_server(_respond_robots_or(
-        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(bomb) + bomb))
+    server = raw_server(
+        _respond_robots_or(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(bomb)
+            + bomb
+        )
+    )
     with pytest.raises(FetchError, match="exceeds the size cap of 1000000 bytes"):
         landing.fetch(make_client(settings, max_bytes=1_000_000), server.url("/file.csv"), kind="file")
     assert not (landing.root / "objects").exists()
@@ -236,8 +249,12 @@ def test_gzip_bomb_stops_at_the_cap(settings, landing, raw_server):
 
 def test_gzip_body_is_stored_decoded_and_checked_against_wire_length(settings, landing, raw_server):
     body = gzip.compress(b"a,b\n1,2\n" * 100)
-    server = raw_server(_respond_robots_or(
-        b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body))
+    server = raw_server(
+        _respond_robots_or(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+            + body
+        )
+    )
     entry = landing.fetch(make_client(settings), server.url("/file.csv"), kind="file")
     assert landing.object_path(entry).read_bytes() == b"a,b\n1,2\n" * 100
 
@@ -254,8 +271,13 @@ def test_rate_limit_spaces_requests_to_one_host(settings, site, httpserver, land
 
     from dataclasses import replace
 
-    client = HttpClient(replace(settings.http, requests_per_second_per_host=2.0), "test",
-                        frozenset({"localhost"}), sleep=sleep, clock=lambda: now[0])
+    client = HttpClient(
+        replace(settings.http, requests_per_second_per_host=2.0),
+        "test",
+        frozenset({"localhost"}),
+        sleep=sleep,
+        clock=lambda: now[0],
+    )
     landing.fetch(client, httpserver.url_for("/a.csv"), kind="file")
     landing.fetch(client, httpserver.url_for("/b.csv"), kind="file")
     # robots.txt, a.csv and b.csv: each request after the first waits for its slot, 0.5 s apart.

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from crossborder.core.errors import CrossborderError
 from crossborder.core.config import load_settings
+from crossborder.core.errors import CrossborderError
 from crossborder.core.landing import LandingZone
 from crossborder.pipeline.extract import fetch_item, finish_extract, plan_extract
 from extractors import news
@@ -27,28 +27,75 @@ def records(settings, dataset):
 
 
 def article(i: int) -> bytes:
-    return page(f"Story {i}", [f"Paragraph {p} of story {i}: border agents arrested human smuggling suspects near the crossing." for p in range(5)])
+    return page(
+        f"Story {i}",
+        [
+            f"Paragraph {p} of story {i}: border agents arrested human smuggling suspects near the crossing."
+            for p in range(5)
+        ],
+    )
 
 
 @pytest.fixture
 def news_env(env, site, httpserver, tmp_path, monkeypatch):
     """A press feed (full text), a wire feed and a GDELT query, all on the local server."""
     base = httpserver.url_for("/").rstrip("/")
-    site.put("/press.xml", rss([
-        {"title": "Human smuggling ring charged", "link": f"{base}/news/1", "pubDate": "Mon, 01 Apr 2024 10:00:00 GMT"},
-        {"title": "Fentanyl seizure at port of entry", "link": f"{base}/news/2", "pubDate": "Tue, 02 Apr 2024 10:00:00 GMT"},
-    ]), "application/rss+xml")
-    site.put("/wire.atom", atom([{"title": "Asylum seekers at the northern border", "link": "https://wire.example.com/a?utm_source=x",
-                                 "published": "2024-04-03T10:00:00Z"}]), "application/atom+xml")
+    site.put(
+        "/press.xml",
+        rss(
+            [
+                {
+                    "title": "Human smuggling ring charged",
+                    "link": f"{base}/news/1",
+                    "pubDate": "Mon, 01 Apr 2024 10:00:00 GMT",
+                },
+                {
+                    "title": "Fentanyl seizure at port of entry",
+                    "link": f"{base}/news/2",
+                    "pubDate": "Tue, 02 Apr 2024 10:00:00 GMT",
+                },
+            ]
+        ),
+        "application/rss+xml",
+    )
+    site.put(
+        "/wire.atom",
+        atom(
+            [
+                {
+                    "title": "Asylum seekers at the northern border",
+                    "link": "https://wire.example.com/a?utm_source=x",
+                    "published": "2024-04-03T10:00:00Z",
+                }
+            ]
+        ),
+        "application/atom+xml",
+    )
     site.put("/news/1", article(1), "text/html")
     site.put("/news/2", article(2), "text/html")
-    site.put("/api/v2/doc/doc", gdelt([{"url": "https://paper.example.net/x", "title": "Trafficking in persons case opens",
-                                        "seendate": "20240404T100000Z", "domain": "paper.example.net", "language": "English"}]),
-             "application/json")
-    path = feeds_file(tmp_path / "feeds.yaml", [
-        {"name": "press", "url": f"{base}/press.xml", "full_text": True},
-        {"name": "wire", "url": f"{base}/wire.atom"},
-    ], [{"name": "gdelt-trafficking", "query": '"human trafficking"'}])
+    site.put(
+        "/api/v2/doc/doc",
+        gdelt(
+            [
+                {
+                    "url": "https://paper.example.net/x",
+                    "title": "Trafficking in persons case opens",
+                    "seendate": "20240404T100000Z",
+                    "domain": "paper.example.net",
+                    "language": "English",
+                }
+            ]
+        ),
+        "application/json",
+    )
+    path = feeds_file(
+        tmp_path / "feeds.yaml",
+        [
+            {"name": "press", "url": f"{base}/press.xml", "full_text": True},
+            {"name": "wire", "url": f"{base}/wire.atom"},
+        ],
+        [{"name": "gdelt-trafficking", "query": '"human trafficking"'}],
+    )
     monkeypatch.setenv("CROSSBORDER_NEWS_CONFIG", str(path))
     monkeypatch.setenv("CROSSBORDER_GDELT_BASE_URL", base)
     return path
@@ -87,16 +134,34 @@ def test_a_second_run_fetches_only_unseen_items_and_keeps_old_ones(news_env, set
     # A new item appears and an old one drops off: only the new page is fetched; the old item stays.
     base = httpserver.url_for("/").rstrip("/")
     site.put("/news/3", article(3), "text/html")
-    site.put("/press.xml", rss([
-        {"title": "Fentanyl seizure at port of entry", "link": f"{base}/news/2", "pubDate": "Tue, 02 Apr 2024 10:00:00 GMT"},
-        {"title": "Labor trafficking charges filed", "link": f"{base}/news/3", "pubDate": "Wed, 03 Apr 2024 10:00:00 GMT"},
-    ]), "application/rss+xml")
+    site.put(
+        "/press.xml",
+        rss(
+            [
+                {
+                    "title": "Fentanyl seizure at port of entry",
+                    "link": f"{base}/news/2",
+                    "pubDate": "Tue, 02 Apr 2024 10:00:00 GMT",
+                },
+                {
+                    "title": "Labor trafficking charges filed",
+                    "link": f"{base}/news/3",
+                    "pubDate": "Wed, 03 Apr 2024 10:00:00 GMT",
+                },
+            ]
+        ),
+        "application/rss+xml",
+    )
     site.hits.clear()
     third = run_extract(quiet)
     assert [p for p, s in site.hits if p.startswith("/news/")] == ["/news/3"]
     assert third.records["pages"] == 1
     titles = {i["title"] for i in records(settings, "items") if i["feed_name"] == "press"}
-    assert titles == {"Human smuggling ring charged", "Fentanyl seizure at port of entry", "Labor trafficking charges filed"}
+    assert titles == {
+        "Human smuggling ring charged",
+        "Fentanyl seizure at port of entry",
+        "Labor trafficking charges filed",
+    }
 
 
 def test_refresh_is_offline_and_idempotent_and_rules_changes_rederive(news_env, settings, quiet, tmp_path, monkeypatch):
@@ -114,15 +179,24 @@ def test_refresh_is_offline_and_idempotent_and_rules_changes_rederive(news_env, 
     assert {tuple(i["topics"]) for i in records(settings, "items")} == {("drugs_fentanyl",), ()}
 
 
-def test_bad_feeds_are_quarantined_and_the_others_still_load(news_env, settings, site, httpserver, quiet, tmp_path, monkeypatch):
+def test_bad_feeds_are_quarantined_and_the_others_still_load(
+    news_env, settings, site, httpserver, quiet, tmp_path, monkeypatch
+):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT-4711")
     site.put("/broken.xml", MALFORMED, "application/rss+xml")
     site.put("/bomb.xml", BILLION_LAUGHS, "application/rss+xml")
     site.put("/xxe.xml", external_entity_feed(secret), "application/rss+xml")
     base = httpserver.url_for("/").rstrip("/")
-    feeds_file(news_env, [{"name": "press", "url": f"{base}/press.xml"}, {"name": "broken", "url": f"{base}/broken.xml"},
-                          {"name": "bomb", "url": f"{base}/bomb.xml"}, {"name": "xxe", "url": f"{base}/xxe.xml"}])
+    feeds_file(
+        news_env,
+        [
+            {"name": "press", "url": f"{base}/press.xml"},
+            {"name": "broken", "url": f"{base}/broken.xml"},
+            {"name": "bomb", "url": f"{base}/bomb.xml"},
+            {"name": "xxe", "url": f"{base}/xxe.xml"},
+        ],
+    )
     report = run_extract(quiet)
     assert report.ok and report.records == {"items": 2} and report.rejected_rows == 3
     folder = settings.raw_dir / "news" / "records" / "items"
@@ -136,10 +210,14 @@ def test_bad_feeds_are_quarantined_and_the_others_still_load(news_env, settings,
         assert b"TOP-SECRET" not in gzip.decompress(path.read_bytes())
 
 
-def test_a_feed_over_the_size_cap_is_refused_and_the_others_load(news_env, settings, site, httpserver, quiet, monkeypatch):
+def test_a_feed_over_the_size_cap_is_refused_and_the_others_load(
+    news_env, settings, site, httpserver, quiet, monkeypatch
+):
     monkeypatch.setenv("CROSSBORDER_NEWS_MAX_BYTES", "20000")
     base = httpserver.url_for("/").rstrip("/")
-    site.put("/huge.xml", rss([{"title": f"Item {i}", "link": f"{base}/i/{i}"} for i in range(2000)]), "application/rss+xml")
+    site.put(
+        "/huge.xml", rss([{"title": f"Item {i}", "link": f"{base}/i/{i}"} for i in range(2000)]), "application/rss+xml"
+    )
     feeds_file(news_env, [{"name": "press", "url": f"{base}/press.xml"}, {"name": "huge", "url": f"{base}/huge.xml"}])
     report = run_extract(quiet)
     assert report.ok and report.records == {"items": 2}
@@ -153,8 +231,11 @@ def test_a_feed_over_the_size_cap_is_refused_and_the_others_load(news_env, setti
 def test_only_hosts_named_in_the_feeds_file_are_fetched(news_env, settings, site, httpserver, quiet):
     other_host = httpserver.url_for("/news/1").replace("localhost", "127.0.0.1")
     base = httpserver.url_for("/").rstrip("/")
-    site.put("/press.xml", rss([{"title": "Elsewhere", "link": other_host}, {"title": "Here", "link": f"{base}/news/2"}]),
-             "application/rss+xml")
+    site.put(
+        "/press.xml",
+        rss([{"title": "Elsewhere", "link": other_host}, {"title": "Here", "link": f"{base}/news/2"}]),
+        "application/rss+xml",
+    )
     items = plan_extract(load_settings(), "news", quiet)
     assert items == [f"{base}/news/2"]  # the page on a host the file does not name is not a work item
     with pytest.raises(CrossborderError, match="not an allowed host"):

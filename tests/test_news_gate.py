@@ -49,7 +49,11 @@ def gate(path: Path, tmp_path: Path):
 def test_a_healthy_news_warehouse_passes(tmp_path, env):
     result = gate(make(tmp_path / "w.duckdb"), tmp_path)
     assert result.passed, result.summary()
-    assert {s.name for s in result.suites} == {"marts.fct_news_articles", "news.article_health", "marts.fct_news_mentions_daily"}
+    assert {s.name for s in result.suites} == {
+        "marts.fct_news_articles",
+        "news.article_health",
+        "marts.fct_news_mentions_daily",
+    }
 
 
 def test_broken_news_fails_on_each_symptom(tmp_path, env, monkeypatch):
@@ -66,8 +70,14 @@ def test_broken_news_fails_on_each_symptom(tmp_path, env, monkeypatch):
     failed = {(f.suite, f.columns) for f in result.failures}
     assert ("marts.fct_news_articles", ("canonical_url",)) in failed
     assert ("marts.fct_news_articles", ("title",)) in failed
-    for column in ("topic_share", "implausible_published_times", "duplicate_canonical_urls", "empty_titles",
-                   "median_text_length", "short_text_share"):
+    for column in (
+        "topic_share",
+        "implausible_published_times",
+        "duplicate_canonical_urls",
+        "empty_titles",
+        "median_text_length",
+        "short_text_share",
+    ):
         assert ("news.article_health", (column,)) in failed, (column, result.summary())
 
 

@@ -45,13 +45,18 @@ def no_tags(text):
 @pytest.mark.contract
 def test_real_nyt_world_rss_gives_61_items_with_canonical_urls_and_utc_times():
     data = real_data("news", "nyt_world_rss_2020-01-01.xml").read_bytes()
-    feed = FeedInfo("nyt-world", "https://rss.nytimes.com/services/xml/rss/nyt/World.xml", "0" * 64, "2020-01-02T00:00:00+00:00")
+    feed = FeedInfo(
+        "nyt-world", "https://rss.nytimes.com/services/xml/rss/nyt/World.xml", "0" * 64, "2020-01-02T00:00:00+00:00"
+    )
     records, rejects = parse_document("feed", data, feed, no_tags)
     assert len(records) == 61 and rejects == []
     first = records[0]
     assert first["title"] == "Protesters Attack U.S. Embassy in Iraq, Chanting ‘Death to America’"
     # ?emc=rss&partner=rss are tracking parameters
-    assert first["canonical_url"] == "https://www.nytimes.com/2019/12/31/world/middleeast/baghdad-protesters-us-embassy.html"
+    assert (
+        first["canonical_url"]
+        == "https://www.nytimes.com/2019/12/31/world/middleeast/baghdad-protesters-us-embassy.html"
+    )
     assert first["published_at"] == "2020-01-01T03:39:18Z" and first["published_flag"] is None
     assert {r["language"] for r in records} == {"en"}
     assert all(r["title"] and r["canonical_url"].startswith("https://") for r in records)
@@ -85,7 +90,9 @@ def test_atom_fixture_text_constructs_links_languages_and_dates():
     assert [r["source_kind"] for r in records] == ["atom", "atom"]
     ring, traite = records
     assert ring["title"] == "Smuggling ring dismantled at the Canada\u2013U.S. border"  # type="html" reduced to text
-    assert ring["canonical_url"] == "https://news.example.ca/2024/05/ring-dismantled?id=7"  # alternate link, utm_* dropped
+    assert (
+        ring["canonical_url"] == "https://news.example.ca/2024/05/ring-dismantled?id=7"
+    )  # alternate link, utm_* dropped
     assert ring["summary"] == "RCMP officers arrested four people accused of human smuggling near Emerson, Manitoba."
     assert ring["published_at"] == "2024-05-03T02:15:00Z"  # -04:00 converted to UTC
     assert ring["language"] == "en" and traite["language"] == "fr"
@@ -97,11 +104,15 @@ def test_atom_fixture_text_constructs_links_languages_and_dates():
 
 def test_gdelt_fixture_articles():
     data = (FIXTURES / "gdelt_artlist.json").read_bytes()
-    records, rejects = parse_document("gdelt", data, info("https://api.gdeltproject.org/api/v2/doc/doc?query=x"), no_tags)
+    records, rejects = parse_document(
+        "gdelt", data, info("https://api.gdeltproject.org/api/v2/doc/doc?query=x"), no_tags
+    )
     assert len(records) == 2 and len(rejects) == 1
     seizure, trata = records
     assert seizure["source_kind"] == "gdelt"
-    assert seizure["canonical_url"] == "https://www.example-news.com/world/2024/05/02/fentanyl-seizure-port-of-entry.html"
+    assert (
+        seizure["canonical_url"] == "https://www.example-news.com/world/2024/05/02/fentanyl-seizure-port-of-entry.html"
+    )
     assert seizure["published_at"] == "2024-05-02T18:45:00Z"
     assert seizure["publisher"] == "example-news.com" and seizure["source_country"] == "United States"
     assert (seizure["language"], trata["language"]) == ("en", "es")
@@ -119,17 +130,23 @@ def test_empty_gdelt_answer_has_no_articles():
 
 
 # -- normalisation -------------------------------------------------------------------------------
-@pytest.mark.parametrize("url, expected", [
-    ("http://Example.org/News/Story/?utm_source=rss&utm_medium=x&b=2&a=1#top", "https://example.org/News/Story?a=1&b=2"),
-    ("https://example.org/story/", "https://example.org/story"),
-    ("https://example.org:443/story?fbclid=abc&gclid=d", "https://example.org/story"),
-    ("https://www.nytimes.com/x.html?emc=rss&partner=rss", "https://www.nytimes.com/x.html"),
-    ("https://example.org/", "https://example.org"),
-    ("https://example.org:8080//a//b", "https://example.org:8080/a/b"),
-    ("ftp://example.org/x", None),
-    ("javascript:alert(1)", None),
-    ("/relative", None),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        (
+            "http://Example.org/News/Story/?utm_source=rss&utm_medium=x&b=2&a=1#top",
+            "https://example.org/News/Story?a=1&b=2",
+        ),
+        ("https://example.org/story/", "https://example.org/story"),
+        ("https://example.org:443/story?fbclid=abc&gclid=d", "https://example.org/story"),
+        ("https://www.nytimes.com/x.html?emc=rss&partner=rss", "https://www.nytimes.com/x.html"),
+        ("https://example.org/", "https://example.org"),
+        ("https://example.org:8080//a//b", "https://example.org:8080/a/b"),
+        ("ftp://example.org/x", None),
+        ("javascript:alert(1)", None),
+        ("/relative", None),
+    ],
+)
 def test_canonical_url(url, expected):
     assert canonical_url(url) == expected
 
@@ -139,28 +156,37 @@ def test_http_and_https_and_tracking_variants_are_one_url():
     assert {canonical_url(v) for v in variants} == {"https://example.org/a"}
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Wed, 01 Jan 2020 15:08:03 +0000", ("2020-01-01T15:08:03Z", None)),
-    ("Wed, 01 Jan 2020 10:08:03 EST", ("2020-01-01T15:08:03Z", None)),
-    ("Tue, 31 Dec 2019 19:47:28 GMT", ("2019-12-31T19:47:28Z", None)),
-    ("2020-01-01T10:00:00-05:00", ("2020-01-01T15:00:00Z", None)),
-    ("2020-01-01T15:00:00Z", ("2020-01-01T15:00:00Z", None)),
-    ("2020-01-01T15:00:00.123+00:00", ("2020-01-01T15:00:00Z", None)),
-    ("20200101T150000Z", ("2020-01-01T15:00:00Z", None)),
-    ("2020-01-01 15:00:00", ("2020-01-01T15:00:00Z", "assumed_utc")),
-    ("", (None, "missing")),
-    (None, (None, "missing")),
-    ("yesterday-ish", (None, "unparseable")),
-    ("2031-01-01T00:00:00Z", (None, "future")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Wed, 01 Jan 2020 15:08:03 +0000", ("2020-01-01T15:08:03Z", None)),
+        ("Wed, 01 Jan 2020 10:08:03 EST", ("2020-01-01T15:08:03Z", None)),
+        ("Tue, 31 Dec 2019 19:47:28 GMT", ("2019-12-31T19:47:28Z", None)),
+        ("2020-01-01T10:00:00-05:00", ("2020-01-01T15:00:00Z", None)),
+        ("2020-01-01T15:00:00Z", ("2020-01-01T15:00:00Z", None)),
+        ("2020-01-01T15:00:00.123+00:00", ("2020-01-01T15:00:00Z", None)),
+        ("20200101T150000Z", ("2020-01-01T15:00:00Z", None)),
+        ("2020-01-01 15:00:00", ("2020-01-01T15:00:00Z", "assumed_utc")),
+        ("", (None, "missing")),
+        (None, (None, "missing")),
+        ("yesterday-ish", (None, "unparseable")),
+        ("2031-01-01T00:00:00Z", (None, "future")),
+    ],
+)
 def test_published_times_are_utc_and_bad_ones_flagged_not_invented(raw, expected):
     assert parse_published(raw, FETCHED) == expected
 
 
 def test_simhash_is_close_for_wire_copies_and_far_for_other_stories():
-    a = simhash("Three charged in cross-border human smuggling ring near the Rio Grande Valley. A grand jury indicted three people on Tuesday.")
-    b = simhash("Three charged in cross-border human smuggling ring near the Rio Grande Valley. A grand jury indicted three people Tuesday.")
-    c = simhash("Fentanyl seizure at Nogales port of entry sets a record for the year, officials said on Monday morning.")
+    a = simhash(
+        "Three charged in cross-border human smuggling ring near the Rio Grande Valley. A grand jury indicted three people on Tuesday."
+    )
+    b = simhash(
+        "Three charged in cross-border human smuggling ring near the Rio Grande Valley. A grand jury indicted three people Tuesday."
+    )
+    c = simhash(
+        "Fentanyl seizure at Nogales port of entry sets a record for the year, officials said on Monday morning."
+    )
     distance = lambda x, y: bin((x ^ y) & (2**64 - 1)).count("1")  # noqa: E731
     assert distance(a, b) <= 3 < distance(a, c)
     assert -(2**63) <= a < 2**63  # fits DuckDB BIGINT
@@ -191,8 +217,15 @@ def test_malformed_and_non_feed_documents_are_refused_with_the_reason():
 
 
 def test_script_in_a_title_is_kept_as_text_and_dropped_from_html_summaries():
-    body = rss([{"title": SCRIPT_TITLE, "link": "https://example.org/s",
-                 "description": "<p>Agents held two suspects.<script>steal()</script></p>"}])
+    body = rss(
+        [
+            {
+                "title": SCRIPT_TITLE,
+                "link": "https://example.org/s",
+                "description": "<p>Agents held two suspects.<script>steal()</script></p>",
+            }
+        ]
+    )
     [record], _ = parse_document("feed", body, info(), no_tags)
     assert record["title"] == SCRIPT_TITLE  # literal characters, no HTML interpretation
     assert record["summary"] == "Agents held two suspects."
@@ -206,8 +239,12 @@ def test_items_without_title_or_link_are_rejected_with_a_reason():
 
 
 def test_records_carry_the_tagging_rules_result():
-    tagger = Tagger({"topics": {"human_smuggling": {"patterns": ["human smuggl\\w*"]}},
-                     "border_regions": {"southwest": {"patterns": ["southern border"]}}})
+    tagger = Tagger(
+        {
+            "topics": {"human_smuggling": {"patterns": ["human smuggl\\w*"]}},
+            "border_regions": {"southwest": {"patterns": ["southern border"]}},
+        }
+    )
     body = rss([{"title": "Human smuggling arrests at the southern border", "link": "https://example.org/x"}])
     [record], _ = parse_document("feed", body, info(), tagger)
     assert (record["topics"], record["border_regions"]) == (["human_smuggling"], ["southwest"])
@@ -215,7 +252,9 @@ def test_records_carry_the_tagging_rules_result():
 
 # -- pages ---------------------------------------------------------------------------------------
 def test_page_text_and_canonical_link():
-    paragraphs = [f"Paragraph {i}: agents at the southwest border arrested smugglers moving migrants north." for i in range(6)]
+    paragraphs = [
+        f"Paragraph {i}: agents at the southwest border arrested smugglers moving migrants north." for i in range(6)
+    ]
     html = page("Arrests", paragraphs, canonical="https://news.example.org/arrests/?utm_source=x")
     result = parse_page(html, "https://feeds.example.org/r/1", "https://news.example.org/arrests-amp")
     assert result["canonical_url"] == "https://news.example.org/arrests"

@@ -35,8 +35,10 @@ def two_overlapping_releases(site):
         },
         drugs={
             DRUG_OLD: csv_bytes(DRUG_HEADER, drug_rows([2022, 2023])),
-            DRUG_NEW: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024], fytd=2024,
-                                                       events=lambda fy, m: 7 if (fy, m) == (2023, "MAR") else 3)),
+            DRUG_NEW: csv_bytes(
+                DRUG_HEADER,
+                drug_rows([2023, 2024], fytd=2024, events=lambda fy, m: 7 if (fy, m) == (2023, "MAR") else 3),
+            ),
         },
     )
 
@@ -48,40 +50,69 @@ def test_overlapping_releases_count_each_month_once_with_the_revised_value(setti
     assert warehouse.exists()
 
     # Each month once: 3 fiscal years x 12 months x 2 cells, never the overlap twice.
-    assert query(warehouse, "select count(*), count(distinct (month_start, aor_code)) from marts.fct_border_encounters") == [(72, 72)]
-    assert query(warehouse, "select min(month_start)::varchar, max(month_start)::varchar from marts.fct_border_encounters") == [
-        ("2021-10-01", "2024-09-01")]
+    assert query(
+        warehouse, "select count(*), count(distinct (month_start, aor_code)) from marts.fct_border_encounters"
+    ) == [(72, 72)]
+    assert query(
+        warehouse, "select min(month_start)::varchar, max(month_start)::varchar from marts.fct_border_encounters"
+    ) == [("2021-10-01", "2024-09-01")]
     # FY2023 comes from the newer release, with its revised value; FY2022 only the old one has.
-    assert query(warehouse, """
+    assert query(
+        warehouse,
+        """
         select encounter_count, release_id from marts.fct_border_encounters
-        where month_start = date '2023-01-01' and area_of_responsibility = 'Buffalo Field Office'""") == [
-        (99, "2024-10/nationwide-encounters-fy23-fy24-aor")]
+        where month_start = date '2023-01-01' and area_of_responsibility = 'Buffalo Field Office'""",
+    ) == [(99, "2024-10/nationwide-encounters-fy23-fy24-aor")]
     assert query(warehouse, "select distinct release_id from marts.fct_border_encounters where fiscal_year = 2022") == [
-        ("2023-11/nationwide-encounters-fy22-fy23-aor",)]
+        ("2023-11/nationwide-encounters-fy22-fy23-aor",)
+    ]
     # Totals equal the sum of the source rows that should count.
-    months = [(fy, m) for fy in (2022, 2023, 2024) for m in ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR",
-                                                             "APR", "MAY", "JUN", "JUL", "AUG", "SEP")]
+    months = [
+        (fy, m)
+        for fy in (2022, 2023, 2024)
+        for m in ("OCT", "NOV", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP")
+    ]
     expected = sum(revised(fy, m, i) for fy, m in months for i in (0, 1))
     assert query(warehouse, "select sum(encounter_count) from marts.fct_border_encounters") == [(expected,)]
 
     # The revisions table keeps every release and shows what changed.
-    changes = query(warehouse, """
+    changes = query(
+        warehouse,
+        """
         select month_start::varchar, aor_code, previous_release_id, release_id,
                previous_encounter_count, encounter_count, change_type
-        from marts.fct_border_encounter_revisions where change_type <> 'unchanged' and change_type <> 'first'""")
-    assert changes == [("2023-01-01", "ofo-buffalo-field-office", "2023-11/nationwide-encounters-fy22-fy23-aor",
-                        "2024-10/nationwide-encounters-fy23-fy24-aor", 10, 99, "revised")]
-    drug_changes = query(warehouse, """
+        from marts.fct_border_encounter_revisions where change_type <> 'unchanged' and change_type <> 'first'""",
+    )
+    assert changes == [
+        (
+            "2023-01-01",
+            "ofo-buffalo-field-office",
+            "2023-11/nationwide-encounters-fy22-fy23-aor",
+            "2024-10/nationwide-encounters-fy23-fy24-aor",
+            10,
+            99,
+            "revised",
+        )
+    ]
+    drug_changes = query(
+        warehouse,
+        """
         select month_start::varchar, previous_event_count, event_count from marts.fct_drug_seizure_revisions
-        where change_type = 'revised'""")
+        where change_type = 'revised'""",
+    )
     assert drug_changes == [("2023-03-01", 3, 7)]
-    assert query(warehouse, """select sum(event_count) from marts.fct_drug_seizures
-                               where month_start = date '2023-03-01' and drug_type = 'Fentanyl'""") == [(7,)]
+    assert query(
+        warehouse,
+        """select sum(event_count) from marts.fct_drug_seizures
+                               where month_start = date '2023-03-01' and drug_type = 'Fentanyl'""",
+    ) == [(7,)]
 
     # Areas of responsibility reconcile the two files' spellings.
-    assert query(warehouse, """select area_of_responsibility, list_sort(datasets) from marts.dim_area_of_responsibility
-                               where area_of_responsibility ilike 'buffalo field office'""") == [
-        ("Buffalo Field Office", ["drug_seizures", "encounters"])]
+    assert query(
+        warehouse,
+        """select area_of_responsibility, list_sort(datasets) from marts.dim_area_of_responsibility
+                               where area_of_responsibility ilike 'buffalo field office'""",
+    ) == [("Buffalo Field Office", ["drug_seizures", "encounters"])]
 
     gate = json.loads(settings.gate_result_path.read_text())
     assert gate["passed"] is True
@@ -114,11 +145,15 @@ def test_a_failed_gate_keeps_the_published_warehouse_byte_for_byte(settings, sit
 
     # A newer release with a negative count: dbt builds it, the gate must stop it.
     bad = f"{FILES}/2025-01/nationwide-encounters-fy24-fy25-dec-aor.csv"
-    rows = encounter_rows([2024]) + encounter_rows([2025], months=["OCT", "NOV", "DEC"],
-                                                   count=lambda fy, m, i: -5 if m == "NOV" and i == 0 else 10 + i)
+    rows = encounter_rows([2024]) + encounter_rows(
+        [2025], months=["OCT", "NOV", "DEC"], count=lambda fy, m, i: -5 if m == "NOV" and i == 0 else 10 + i
+    )
     site.put(bad, csv_bytes(ENCOUNTER_HEADER, rows))
-    site.put("/document/stats/nationwide-encounters",
-             f'<a href="{ENC_OLD}">a</a><a href="{ENC_NEW}">b</a><a href="{bad}">c</a>', "text/html")
+    site.put(
+        "/document/stats/nationwide-encounters",
+        f'<a href="{ENC_OLD}">a</a><a href="{ENC_NEW}">b</a><a href="{bad}">c</a>',
+        "text/html",
+    )
     capsys.readouterr()
     assert main(["run", "--source", "cbp"]) == EXIT_GATE_FAILED
     err = capsys.readouterr().err

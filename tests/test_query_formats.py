@@ -16,8 +16,10 @@ from crossborder.cli import EXIT_FAILED, EXIT_OK, main
 
 pytestmark = pytest.mark.e2e
 
-SQL = ("select land_border_region, sum(encounter_count) as encounters from marts.fct_border_encounters "
-       "group by 1 order by 1")
+SQL = (
+    "select land_border_region, sum(encounter_count) as encounters from marts.fct_border_encounters "
+    "group by 1 order by 1"
+)
 
 
 @pytest.fixture
@@ -100,8 +102,12 @@ def test_tables_lists_descriptions_and_row_counts(in_demo, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["table", "rows", "description"]
     encounters = next(line for line in lines if line.startswith("marts.fct_border_encounters "))
-    count = _expected(in_demo) and duckdb.connect(str(in_demo / "warehouse.duckdb"), read_only=True).execute(
-        "select count(*) from marts.fct_border_encounters").fetchall()[0][0]
+    count = (
+        _expected(in_demo)
+        and duckdb.connect(str(in_demo / "warehouse.duckdb"), read_only=True)
+        .execute("select count(*) from marts.fct_border_encounters")
+        .fetchall()[0][0]
+    )
     assert f"{count:,}" in encounters and "CBP encounters per month" in encounters
     assert not any(line.startswith("staging.") for line in lines)
     assert main(["tables", "--all"]) == EXIT_OK
@@ -118,8 +124,8 @@ def test_docs_writes_one_self_contained_page(in_demo, tmp_path, capsys):
 
 def test_docs_server_serves_the_site(in_demo, capsys):
     from crossborder.core.config import load_settings
-    from crossborder.docs_site import serve_docs
     from crossborder.core.progress import Progress
+    from crossborder.docs_site import serve_docs
 
     stop = threading.Event()
     thread = threading.Thread(target=serve_docs, args=(load_settings(), 0, Progress(quiet=True), stop))

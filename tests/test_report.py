@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from crossborder.pipeline import build, extract, publish, validate
 from crossborder.cli import EXIT_FAILED, EXIT_OK, main
 from crossborder.core.config import load_settings
+from crossborder.pipeline import build, extract, publish, validate
 from crossborder.report import report_path, write_report
 from tests.report_samples import SCRIPT_TITLE, build_tiny_warehouse
 
@@ -70,8 +70,8 @@ def test_scraped_text_cannot_inject_markup(tiny_report):
 def test_report_is_self_contained(tiny_report):
     html = tiny_report
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
-    assert not re.search(r'<(link|script|iframe|object|embed|img)\b', html, re.IGNORECASE)
-    assert not re.search(r'\bsrc\s*=', html.replace("&lt;img src=x", ""))
+    assert not re.search(r"<(link|script|iframe|object|embed|img)\b", html, re.IGNORECASE)
+    assert not re.search(r"\bsrc\s*=", html.replace("&lt;img src=x", ""))
     assert "@import" not in html and "url(http" not in html
 
 

@@ -21,9 +21,18 @@ from tests.report_samples import SCRIPT_TITLE, build_tiny_warehouse
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ARTEFACTS = Path(__file__).resolve().parents[1] / "data" / "test-artefacts"
 # Without the background-networking switches Chromium tries to reach Google's services.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1200,900"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1200,900",
+]
 
 pytestmark = pytest.mark.e2e
 

@@ -62,7 +62,10 @@ def test_suites_pass_missing_province_negative_value_and_lost_rows_fail(tmp_path
     assert "marts.fct_statcan_trafficking_incidents [value]" in text
     assert "marts.country_year_reconciles" in text
     assert {f.suite for f in bad.failures} == {
-        "statcan.provinces_each_year", "marts.fct_statcan_trafficking_incidents", "marts.country_year_reconciles"}
+        "statcan.provinces_each_year",
+        "marts.fct_statcan_trafficking_incidents",
+        "marts.country_year_reconciles",
+    }
 
 
 def test_required_provinces_from_config(monkeypatch, settings):

@@ -10,8 +10,8 @@ import json
 import pytest
 from werkzeug import Response
 
-from crossborder.pipeline import extract as pipeline
 from crossborder.core.config import load_settings
+from crossborder.pipeline import extract as pipeline
 from extractors import tip
 from extractors.base import ExtractContext, ExtractReport
 from tests.tip_samples import country_page, not_found, publish_edition, report_path
@@ -42,29 +42,48 @@ def records(settings, dataset: str, year: int) -> list[dict]:
 
 
 def two_editions(site, *, canada_2022: str | None = "default", extra_links=()):
-    publish_edition(site, 2020, {
-        "canada": country_page("Canada", "Tier 1", 2020),
-        "mexico": country_page("Mexico", "Tier 2", 2020),
-        "korea-north": country_page("Korea, North", "Tier 3", 2020),
-    }, extra_links=list(extra_links))
-    publish_edition(site, 2022, {
-        "canada": country_page("Canada", "Tier 1", 2022) if canada_2022 == "default" else canada_2022,
-        "mexico": country_page("Mexico", "Tier 2 Watch List", 2022),
-        "korea-north": country_page("Korea, North", "Tier 3", 2022),
-    })
+    publish_edition(
+        site,
+        2020,
+        {
+            "canada": country_page("Canada", "Tier 1", 2020),
+            "mexico": country_page("Mexico", "Tier 2", 2020),
+            "korea-north": country_page("Korea, North", "Tier 3", 2020),
+        },
+        extra_links=list(extra_links),
+    )
+    publish_edition(
+        site,
+        2022,
+        {
+            "canada": country_page("Canada", "Tier 1", 2022) if canada_2022 == "default" else canada_2022,
+            "mexico": country_page("Mexico", "Tier 2 Watch List", 2022),
+            "korea-north": country_page("Korea, North", "Tier 3", 2022),
+        },
+    )
 
 
 def test_plan_lists_country_pages_from_each_index(tip_env, site, quiet):
-    two_editions(site, extra_links=["/reports/2020-trafficking-in-persons-report/canada/#prosecution", "/reports/",
-                                    "/reports/2019-trafficking-in-persons-report-2/canada/", "/wp-content/report.pdf",
-                                    "https://www.state.gov/reports/2020-trafficking-in-persons-report/mexico/"])
+    two_editions(
+        site,
+        extra_links=[
+            "/reports/2020-trafficking-in-persons-report/canada/#prosecution",
+            "/reports/",
+            "/reports/2019-trafficking-in-persons-report-2/canada/",
+            "/wp-content/report.pdf",
+            "https://www.state.gov/reports/2020-trafficking-in-persons-report/mexico/",
+        ],
+    )
     report = ExtractReport("tip")
     items = tip.plan(context(quiet), report)
     base = tip_env["CROSSBORDER_TIP_BASE_URL"]
     assert report.failures == []
     # Same-edition links only, once each, on the host that served the index (www.state.gov links too).
-    assert items == [f"{base}/reports/{year}-trafficking-in-persons-report/{slug}/"
-                     for year in (2020, 2022) for slug in ("canada", "mexico", "korea-north")]
+    assert items == [
+        f"{base}/reports/{year}-trafficking-in-persons-report/{slug}/"
+        for year in (2020, 2022)
+        for slug in ("canada", "mexico", "korea-north")
+    ]
 
 
 def test_extract_lands_parses_and_records_provenance(tip_env, site, settings, quiet):
@@ -75,11 +94,17 @@ def test_extract_lands_parses_and_records_provenance(tip_env, site, settings, qu
     pages = {(r["country_name"], r["placement"]) for r in records(settings, "country_pages", 2022)}
     assert pages == {("CANADA", "Tier 1"), ("MEXICO", "Tier 2 Watch List"), ("KOREA, NORTH", "Tier 3")}
     canada = next(r for r in records(settings, "country_pages", 2020) if r["country_name"] == "CANADA")
-    assert canada["served_by"] == "main" and canada["page_url"].endswith("/reports/2020-trafficking-in-persons-report/canada/")
+    assert canada["served_by"] == "main" and canada["page_url"].endswith(
+        "/reports/2020-trafficking-in-persons-report/canada/"
+    )
     assert canada["movement_stated"] == "remained" and canada["heading"] == "CANADA: Tier 1"
     sections = [r for r in records(settings, "sections", 2020) if r["page_url"] == canada["page_url"]]
     assert [s["section"] for s in sections][:2] == ["summary", "prioritized_recommendations"]
-    figures = {r["measure"]: r["value"] for r in records(settings, "enforcement_figures", 2020) if r["page_url"] == canada["page_url"]}
+    figures = {
+        r["measure"]: r["value"]
+        for r in records(settings, "enforcement_figures", 2020)
+        if r["page_url"] == canada["page_url"]
+    }
     assert figures == {"investigations": 31, "prosecutions": 19, "convictions": 11, "victims_identified": 215}
     # Each page is one manifest line with the edition as its release.
     entries = [e for e in tip_landing(settings).entries() if e.url == canada["page_url"]]
@@ -93,20 +118,26 @@ def tip_landing(settings):
 
 
 def test_404_country_is_not_evaluated_and_unreadable_page_is_quarantined(tip_env, site, settings, quiet):
-    publish_edition(site, 2020, {
-        "canada": country_page("Canada", "Tier 1", 2020),
-        "mexico": country_page("Mexico", "Tier 2", 2020),
-        "burma": country_page("Burma", "Tier 3", 2020),
-        "kosovo": None,  # linked but answers 404: not evaluated this edition
-        "libya": country_page("Libya", "Special Case", 2020, heading_text="LIBYA"),  # no readable tier
-    })
+    publish_edition(
+        site,
+        2020,
+        {
+            "canada": country_page("Canada", "Tier 1", 2020),
+            "mexico": country_page("Mexico", "Tier 2", 2020),
+            "burma": country_page("Burma", "Tier 3", 2020),
+            "kosovo": None,  # linked but answers 404: not evaluated this edition
+            "libya": country_page("Libya", "Special Case", 2020, heading_text="LIBYA"),  # no readable tier
+        },
+    )
     publish_edition(site, 2022, {"canada": country_page("Canada", "Tier 1", 2022)})
     report = tip.extract(context(quiet))
     assert report.ok, report.failures
     assert (report.not_found, report.quarantined) == (1, 1)
     assert "1 pages quarantined" in report.summary() and "1 not found (404)" in report.summary()
     assert {r["country_name"] for r in records(settings, "country_pages", 2020)} == {"CANADA", "MEXICO", "BURMA"}
-    [quarantined] = [json.loads(line) for line in (settings.raw_dir / "tip" / "quarantine" / "2020.jsonl").read_text().splitlines()]
+    [quarantined] = [
+        json.loads(line) for line in (settings.raw_dir / "tip" / "quarantine" / "2020.jsonl").read_text().splitlines()
+    ]
     assert quarantined["url"].endswith("/2020-trafficking-in-persons-report/libya/")
     assert "no heading of the form" in quarantined["reason"] and quarantined["raw_sha256"]
     assert not (settings.raw_dir / "tip" / "quarantine" / "2022.jsonl").exists()
@@ -117,8 +148,14 @@ def test_an_edition_most_of_whose_pages_fail_fails_the_extract_and_keeps_old_rec
     assert tip.extract(context(quiet)).ok
     before = records(settings, "country_pages", 2022)
     # The site changes its layout: headings no longer carry the tier.
-    publish_edition(site, 2022, {slug: country_page(name, "Tier 1", 2022, heading_text=name.upper())
-                                 for slug, name in (("canada", "Canada"), ("mexico", "Mexico"), ("korea-north", "Korea, North"))})
+    publish_edition(
+        site,
+        2022,
+        {
+            slug: country_page(name, "Tier 1", 2022, heading_text=name.upper())
+            for slug, name in (("canada", "Canada"), ("mexico", "Mexico"), ("korea-north", "Korea, North"))
+        },
+    )
     report = tip.extract(context(quiet))
     assert not report.ok
     assert "edition 2022: 3 of 3 country pages have no readable heading and tier and 0 answer 404" in report.failures[0]
@@ -135,20 +172,28 @@ def test_an_edition_whose_pages_mostly_answer_404_fails(tip_env, site, settings,
     assert [f for f in report.failures if "edition 2020" in f] == [
         f"tip: edition 2020: 0 of 3 country pages have no readable heading and tier and 2 answer 404 "
         f"(first: {tip_env['CROSSBORDER_TIP_BASE_URL']}/reports/2020-trafficking-in-persons-report/mexico/); "
-        f"has the site changed? Records of this edition are left as they were"]
+        f"has the site changed? Records of this edition are left as they were"
+    ]
     assert not (settings.raw_dir / "tip" / "records" / "country_pages" / "2020.jsonl.gz").exists()
 
 
 def test_archive_host_serves_an_edition_the_main_site_no_longer_has(tip_env, site, settings, quiet):
-    publish_edition(site, 2020, {"canada": country_page("Canada", "Tier 1", 2020),
-                                 "mexico": country_page("Mexico", "Tier 2", 2020)}, prefix=ARCHIVE)
+    publish_edition(
+        site,
+        2020,
+        {"canada": country_page("Canada", "Tier 1", 2020), "mexico": country_page("Mexico", "Tier 2", 2020)},
+        prefix=ARCHIVE,
+    )
     not_found(site, report_path(2020))
     publish_edition(site, 2022, {"canada": country_page("Canada", "Tier 1", 2022)})
     report = tip.extract(context(quiet))
     assert report.ok, report.failures
     [canada_2020, _] = sorted(records(settings, "country_pages", 2020), key=lambda r: r["country_name"])
     assert canada_2020["served_by"] == "archive"
-    assert canada_2020["page_url"] == tip_env["CROSSBORDER_TIP_ARCHIVE_BASE_URL"] + "/reports/2020-trafficking-in-persons-report/canada/"
+    assert (
+        canada_2020["page_url"]
+        == tip_env["CROSSBORDER_TIP_ARCHIVE_BASE_URL"] + "/reports/2020-trafficking-in-persons-report/canada/"
+    )
     assert records(settings, "country_pages", 2022)[0]["served_by"] == "main"
 
 
@@ -158,8 +203,10 @@ def test_edition_on_neither_host_fails_unless_it_is_the_unpublished_latest(tip_e
         not_found(site, path)
     report = ExtractReport("tip")
     tip.plan(context(quiet), report)
-    assert report.failures == [f"tip: edition 2022 not found (404 at {tip_env['CROSSBORDER_TIP_BASE_URL']}{report_path(2022)} "
-                               f"and {tip_env['CROSSBORDER_TIP_ARCHIVE_BASE_URL']}{report_path(2022)})"]
+    assert report.failures == [
+        f"tip: edition 2022 not found (404 at {tip_env['CROSSBORDER_TIP_BASE_URL']}{report_path(2022)} "
+        f"and {tip_env['CROSSBORDER_TIP_ARCHIVE_BASE_URL']}{report_path(2022)})"
+    ]
     assert tip.parse_editions("2020-latest", this_year=2022) == ([2020, 2021, 2022], {2022})
 
 
@@ -214,7 +261,12 @@ def test_split_steps_for_a_mapped_dag(tip_env, site, settings, quiet):
 def test_editions_are_validated():
     assert tip.parse_editions(["2019", "2021-2022"], this_year=2025) == ([2019, 2021, 2022], set())
     assert tip.parse_editions("2017,2020", this_year=2025) == ([2017, 2020], set())
-    for bad, reason in (("2015", "not on the HTML site"), ("2030", "future"), ("21-22", "not a year"), ("2022-2020", "ends before")):
+    for bad, reason in (
+        ("2015", "not on the HTML site"),
+        ("2030", "future"),
+        ("21-22", "not a year"),
+        ("2022-2020", "ends before"),
+    ):
         with pytest.raises(Exception, match=reason):
             tip.parse_editions(bad, this_year=2025)
 
@@ -238,7 +290,8 @@ def test_demo_mirror_editions_parse_without_quarantine():
     """The offline demo's TIP pages: every linked page reads, in both heading formats."""
     from pathlib import Path
 
-    from crossborder.core.config import PROJECT_ROOT, load_settings as settings_of
+    from crossborder.core.config import PROJECT_ROOT
+    from crossborder.core.config import load_settings as settings_of
     from extractors.tip_parser import parse_html
 
     source = settings_of().source("tip")

@@ -23,23 +23,34 @@ def sections_of(narrative) -> dict[str, str]:
 
 
 # -- heading -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, expected", [
-    ("CANADA: Tier 1", ("CANADA", "Tier 1")),
-    ("CANADA (Tier 1)", ("CANADA", "Tier 1")),
-    ("UNITED STATES OF AMERICA (Tier 1)", ("UNITED STATES OF AMERICA", "Tier 1")),
-    ("KOREA, NORTH: Tier 3", ("KOREA, NORTH", "Tier 3")),
-    ("CONGO, DEMOCRATIC REPUBLIC OF THE: Tier 2 Watch List", ("CONGO, DEMOCRATIC REPUBLIC OF THE", "Tier 2 Watch List")),
-    ("CÔTE D’IVOIRE (Tier 2)", ("CÔTE D’IVOIRE", "Tier 2")),
-    ("LIBYA: Special Case", ("LIBYA", "Special Case")),
-    ("YEMEN (Special Case)", ("YEMEN", "Special Case")),
-    ("BURMA:\u00a0 TIER 2 WATCH LIST", ("BURMA", "Tier 2 Watch List")),
-    ("CHINA (INCLUDES TIBET, HONG KONG, AND MACAU) (Tier 3)", ("CHINA (INCLUDES TIBET, HONG KONG, AND MACAU)", "Tier 3")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("CANADA: Tier 1", ("CANADA", "Tier 1")),
+        ("CANADA (Tier 1)", ("CANADA", "Tier 1")),
+        ("UNITED STATES OF AMERICA (Tier 1)", ("UNITED STATES OF AMERICA", "Tier 1")),
+        ("KOREA, NORTH: Tier 3", ("KOREA, NORTH", "Tier 3")),
+        (
+            "CONGO, DEMOCRATIC REPUBLIC OF THE: Tier 2 Watch List",
+            ("CONGO, DEMOCRATIC REPUBLIC OF THE", "Tier 2 Watch List"),
+        ),
+        ("CÔTE D’IVOIRE (Tier 2)", ("CÔTE D’IVOIRE", "Tier 2")),
+        ("LIBYA: Special Case", ("LIBYA", "Special Case")),
+        ("YEMEN (Special Case)", ("YEMEN", "Special Case")),
+        ("BURMA:\u00a0 TIER 2 WATCH LIST", ("BURMA", "Tier 2 Watch List")),
+        (
+            "CHINA (INCLUDES TIBET, HONG KONG, AND MACAU) (Tier 3)",
+            ("CHINA (INCLUDES TIBET, HONG KONG, AND MACAU)", "Tier 3"),
+        ),
+    ],
+)
 def test_heading_in_both_formats(text, expected):
     assert parse_heading(text) == expected
 
 
-@pytest.mark.parametrize("text", ["CANADA", "Tier 1", "CANADA: Tier 4", "The Tier 1 ranking explained", "Country Narratives"])
+@pytest.mark.parametrize(
+    "text", ["CANADA", "Tier 1", "CANADA: Tier 4", "The Tier 1 ranking explained", "Country Narratives"]
+)
 def test_not_a_country_heading(text):
     assert parse_heading(text) is None
 
@@ -56,24 +67,30 @@ def test_parenthesis_format_page_2022():
 
 
 def test_tier_is_read_from_the_heading_not_from_body_text_before_it():
-    explainer = ("<p>The Department places each country onto one of four tiers. Tier 1 is the highest ranking; "
-                 "countries on Tier 1 fully meet the minimum standards.</p><h3>Tier 1 explained</h3>")
+    explainer = (
+        "<p>The Department places each country onto one of four tiers. Tier 1 is the highest ranking; "
+        "countries on Tier 1 fully meet the minimum standards.</p><h3>Tier 1 explained</h3>"
+    )
     narrative = parse_html(country_page("Mexico", "Tier 2", 2021, before_heading=explainer))
     assert narrative.placement == "Tier 2"
     assert narrative.movement_stated_placement == "Tier 2"
 
 
 def test_qualifier_is_kept_as_written_and_stripped_for_matching():
-    narrative = parse_html(country_page("China", "Tier 3", 2022,
-                                        heading_text="CHINA (INCLUDES TIBET, HONG KONG, AND MACAU) (Tier 3)"))
+    narrative = parse_html(
+        country_page("China", "Tier 3", 2022, heading_text="CHINA (INCLUDES TIBET, HONG KONG, AND MACAU) (Tier 3)")
+    )
     assert narrative.country_name_in_report == "CHINA (INCLUDES TIBET, HONG KONG, AND MACAU)"
     assert narrative.country_name == "CHINA"
 
 
-@pytest.mark.parametrize("heading_text, reason", [
-    ("CANADA", "no heading of the form"),
-    ("CANADA: Tier 4", "names no known placement"),
-])
+@pytest.mark.parametrize(
+    "heading_text, reason",
+    [
+        ("CANADA", "no heading of the form"),
+        ("CANADA: Tier 4", "names no known placement"),
+    ],
+)
 def test_page_without_readable_tier_is_unreadable(heading_text, reason):
     with pytest.raises(PageUnreadable, match=reason):
         parse_html(country_page("Canada", "Tier 1", 2020, heading_text=heading_text))
@@ -88,12 +105,19 @@ def test_an_error_page_is_unreadable():
 def test_sections_are_split_as_clean_text():
     narrative = parse_html(country_page("Canada", "Tier 1", 2020))
     sections = sections_of(narrative)
-    assert list(sections) == ["summary", "prioritized_recommendations", "prosecution", "protection", "prevention",
-                              "trafficking_profile"]
+    assert list(sections) == [
+        "summary",
+        "prioritized_recommendations",
+        "prosecution",
+        "protection",
+        "prevention",
+        "trafficking_profile",
+    ]
     assert sections["summary"].startswith("The Government of Canada does not fully meet")
     assert sections["prioritized_recommendations"] == (
         "Increase investigations and prosecutions of labor trafficking.\n"
-        "Train front-line officials on victim identification procedures.")
+        "Train front-line officials on victim identification procedures."
+    )
     assert sections["prevention"] == "The government maintained prevention efforts and funded a national hotline."
     assert "Office to Monitor" not in sections["trafficking_profile"]  # page chrome is not narrative
     assert narrative.layout == "assessment_first"
@@ -108,42 +132,72 @@ def test_site_content_after_the_narrative_is_not_narrative():
 
 
 def test_sections_in_any_order_and_inline_bold_titles():
-    page = country_page("Mexico", "Tier 2", 2023, sections={
-        "TRAFFICKING PROFILE": "Traffickers exploit victims in agriculture.",
-        "PROTECTION": "The government identified 40 victims.",
-        "PREVENTION": "The government ran campaigns.",
-    }).replace("</div></article>", "<p><strong>PROSECUTION:</strong> The government convicted 12 traffickers.</p></div></article>")
+    page = country_page(
+        "Mexico",
+        "Tier 2",
+        2023,
+        sections={
+            "TRAFFICKING PROFILE": "Traffickers exploit victims in agriculture.",
+            "PROTECTION": "The government identified 40 victims.",
+            "PREVENTION": "The government ran campaigns.",
+        },
+    ).replace(
+        "</div></article>",
+        "<p><strong>PROSECUTION:</strong> The government convicted 12 traffickers.</p></div></article>",
+    )
     narrative = parse_html(page)
     assert [(s["section"], s["section_order"]) for s in narrative.sections] == [
-        ("summary", 1), ("trafficking_profile", 2), ("protection", 3), ("prevention", 4), ("prosecution", 5)]
+        ("summary", 1),
+        ("trafficking_profile", 2),
+        ("protection", 3),
+        ("prevention", 4),
+        ("prosecution", 5),
+    ]
     assert sections_of(narrative)["prosecution"] == "The government convicted 12 traffickers."
     assert {f["measure"]: f["value"] for f in narrative.figures} == {"convictions": 12, "victims_identified": 40}
 
 
 def test_pre_2017_layout_profile_first():
     page = country_page(
-        "Canada", "Tier 1", 2016,
+        "Canada",
+        "Tier 1",
+        2016,
         profile_first="Canada is a source, transit, and destination country for men, women, and children subjected to sex trafficking.",
         summary_text="The Government of Canada fully meets the minimum standards for the elimination of trafficking.",
-        sections={"RECOMMENDATIONS FOR CANADA:": ["Vigorously prosecute traffickers."],
-                  "PROSECUTION": "The government sustained efforts.", "PROTECTION": "The government protected victims.",
-                  "PREVENTION": "The government prevented trafficking."})
+        sections={
+            "RECOMMENDATIONS FOR CANADA:": ["Vigorously prosecute traffickers."],
+            "PROSECUTION": "The government sustained efforts.",
+            "PROTECTION": "The government protected victims.",
+            "PREVENTION": "The government prevented trafficking.",
+        },
+    )
     narrative = parse_html(page)
     assert narrative.layout == "profile_first"
     assert [s["section"] for s in narrative.sections] == [
-        "trafficking_profile", "summary", "prioritized_recommendations", "prosecution", "protection", "prevention"]
+        "trafficking_profile",
+        "summary",
+        "prioritized_recommendations",
+        "prosecution",
+        "protection",
+        "prevention",
+    ]
     assert sections_of(narrative)["trafficking_profile"].startswith("Canada is a source, transit")
     assert sections_of(narrative)["prioritized_recommendations"] == "Vigorously prosecute traffickers."
 
 
 # -- movement --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("sentence, expected", [
-    ("The government made key achievements; therefore Canada remained on Tier 1.", ("remained", "Tier 1")),
-    ("These efforts were significant; therefore Mexico was upgraded to Tier 2.", ("upgraded", "Tier 2")),
-    ("The government did not demonstrate increasing efforts; therefore Burma was downgraded to Tier 2 Watch List.",
-     ("downgraded", "Tier 2 Watch List")),
-    ("Libya remains a Special Case for the ninth consecutive year.", ("remained", "Special Case")),
-])
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("The government made key achievements; therefore Canada remained on Tier 1.", ("remained", "Tier 1")),
+        ("These efforts were significant; therefore Mexico was upgraded to Tier 2.", ("upgraded", "Tier 2")),
+        (
+            "The government did not demonstrate increasing efforts; therefore Burma was downgraded to Tier 2 Watch List.",
+            ("downgraded", "Tier 2 Watch List"),
+        ),
+        ("Libya remains a Special Case for the ninth consecutive year.", ("remained", "Special Case")),
+    ],
+)
 def test_movement_sentence(sentence, expected):
     summary = f"The Government of X does not fully meet the minimum standards. {sentence} Other efforts followed."
     kind, placement, found = find_movement(summary)
@@ -162,20 +216,33 @@ def test_enforcement_figures_with_their_sentences():
     narrative = parse_html(country_page("Canada", "Tier 1", 2020))
     figures = {f["measure"]: f for f in narrative.figures}
     assert {m: f["value"] for m, f in figures.items()} == {
-        "investigations": 31, "prosecutions": 19, "convictions": 11, "victims_identified": 215}
+        "investigations": 31,
+        "prosecutions": 19,
+        "convictions": 11,
+        "victims_identified": 215,
+    }
     assert figures["convictions"]["evidence_sentence"].startswith("The government reported investigating 31 cases")
     assert figures["victims_identified"]["evidence_sentence"] == (
-        "Authorities identified 215 trafficking victims, an increase from 140 in the previous reporting period.")
+        "Authorities identified 215 trafficking victims, an increase from 140 in the previous reporting period."
+    )
     assert figures["victims_identified"]["section"] == "protection"
 
 
-@pytest.mark.parametrize("sentence, measure, value, note", [
-    ("The government initiated 1,204 investigations in 2022.", "investigations", 1204, None),
-    ("Authorities prosecuted seven alleged traffickers and convicted five.", "prosecutions", 7, None),
-    ("The government convicted no traffickers.", "convictions", 0, None),
-    ("Authorities identified at least 40 victims.", "victims_identified", None, "estimate or a bound"),
-    ("Police identified 12 victims, and NGOs identified 30 potential victims.", "victims_identified", None, "2 different numbers"),
-])
+@pytest.mark.parametrize(
+    "sentence, measure, value, note",
+    [
+        ("The government initiated 1,204 investigations in 2022.", "investigations", 1204, None),
+        ("Authorities prosecuted seven alleged traffickers and convicted five.", "prosecutions", 7, None),
+        ("The government convicted no traffickers.", "convictions", 0, None),
+        ("Authorities identified at least 40 victims.", "victims_identified", None, "estimate or a bound"),
+        (
+            "Police identified 12 victims, and NGOs identified 30 potential victims.",
+            "victims_identified",
+            None,
+            "2 different numbers",
+        ),
+    ],
+)
 def test_figures_exact_or_null_when_ambiguous(sentence, measure, value, note):
     section = "protection" if measure == "victims_identified" else "prosecution"
     [figure] = [f for f in enforcement_figures({section: sentence}) if f["measure"] == measure]
@@ -184,11 +251,14 @@ def test_figures_exact_or_null_when_ambiguous(sentence, measure, value, note):
     assert (figure["note"] is None) if note is None else (note in figure["note"])
 
 
-@pytest.mark.parametrize("sentence", [
-    "In 2019 investigations increased.",  # a year is no count
-    "The government participated in one of the investigations led by INTERPOL.",
-    "The government did not report how many cases it investigated.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In 2019 investigations increased.",  # a year is no count
+        "The government participated in one of the investigations led by INTERPOL.",
+        "The government did not report how many cases it investigated.",
+    ],
+)
 def test_no_figure_is_guessed(sentence):
     assert enforcement_figures({"prosecution": sentence}) == []
 
@@ -207,18 +277,30 @@ def excerpt(name: str) -> str:
     return body.replace("[excerpt ends]", "")
 
 
-
-
-
 @pytest.mark.contract
-@pytest.mark.parametrize("name, country, placement, first_recommendation", [
-    ("state.gov_2019-trafficking-in-persons-report-2_canada.txt", "CANADA", "Tier 1",
-     "Publish and implement a new national anti-trafficking action plan."),
-    ("state.gov_2020-trafficking-in-persons-report_canada.txt", "CANADA", "Tier 1",
-     "Vigorously prosecute traffickers and impose adequately strong sentences on convicted traffickers."),
-    ("state.gov_2021-trafficking-in-persons-report_mexico.txt", "MEXICO", "Tier 2",
-     "Develop, implement, and fund a national strategic action plan on victim services,"),
-])
+@pytest.mark.parametrize(
+    "name, country, placement, first_recommendation",
+    [
+        (
+            "state.gov_2019-trafficking-in-persons-report-2_canada.txt",
+            "CANADA",
+            "Tier 1",
+            "Publish and implement a new national anti-trafficking action plan.",
+        ),
+        (
+            "state.gov_2020-trafficking-in-persons-report_canada.txt",
+            "CANADA",
+            "Tier 1",
+            "Vigorously prosecute traffickers and impose adequately strong sentences on convicted traffickers.",
+        ),
+        (
+            "state.gov_2021-trafficking-in-persons-report_mexico.txt",
+            "MEXICO",
+            "Tier 2",
+            "Develop, implement, and fund a national strategic action plan on victim services,",
+        ),
+    ],
+)
 def test_real_excerpts_heading_movement_and_sections(name, country, placement, first_recommendation):
     narrative = parse_text(excerpt(name))
     assert (narrative.country_name, narrative.placement, narrative.layout) == (country, placement, "assessment_first")
@@ -238,8 +320,10 @@ def test_real_excerpts_heading_movement_and_sections(name, country, placement, f
 def test_real_excerpt_bulleted_recommendations_become_lines():
     sections = sections_of(parse_text(excerpt("state.gov_2019-trafficking-in-persons-report-2_canada.txt")))
     lines = sections["prioritized_recommendations"].splitlines()
-    assert lines[:2] == ["Publish and implement a new national anti-trafficking action plan.",
-                         "Vigorously prosecute traffickers and impose adequately strong sentences on convicted traffickers."]
+    assert lines[:2] == [
+        "Publish and implement a new national anti-trafficking action plan.",
+        "Vigorously prosecute traffickers and impose adequately strong sentences on convicted traffickers.",
+    ]
     assert not any("•" in line for line in lines)
 
 
@@ -256,9 +340,11 @@ def test_real_excerpt_2016_profile_first():
 
 
 def test_charset_named_only_in_meta_is_honoured():
-    html = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head><body>'
-            "<h2>CÔTE D’IVOIRE: Tier 2</h2><p>The Government of Côte d’Ivoire does not fully meet the minimum "
-            "standards; therefore Côte d’Ivoire remained on Tier 2.</p></body></html>").encode("cp1252")
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head><body>'
+        "<h2>CÔTE D’IVOIRE: Tier 2</h2><p>The Government of Côte d’Ivoire does not fully meet the minimum "
+        "standards; therefore Côte d’Ivoire remained on Tier 2.</p></body></html>"
+    ).encode("cp1252")
     narrative = parse_html(html)
     assert narrative.country_name == "CÔTE D’IVOIRE" and narrative.placement == "Tier 2"
     assert "Côte d’Ivoire remained on Tier 2" in narrative.movement_sentence

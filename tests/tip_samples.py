@@ -50,9 +50,11 @@ def heading(name: str, placement: str, year: int) -> str:
 
 
 def summary(country: str, placement: str, movement: str = "remained on") -> str:
-    return (f"The Government of {country} does not fully meet the minimum standards for the elimination of trafficking "
-            f"but is making significant efforts to do so. The government demonstrated overall increasing efforts; "
-            f"therefore {country} {movement} {placement}. These efforts included identifying more victims.")
+    return (
+        f"The Government of {country} does not fully meet the minimum standards for the elimination of trafficking "
+        f"but is making significant efforts to do so. The government demonstrated overall increasing efforts; "
+        f"therefore {country} {movement} {placement}. These efforts included identifying more victims."
+    )
 
 
 def _section_html(title: str, body) -> str:
@@ -62,9 +64,17 @@ def _section_html(title: str, body) -> str:
     return f"<h3>{escape(title)}</h3>" + "".join(f"<p>{escape(p)}</p>" for p in body.split("\n\n"))
 
 
-def country_page(country: str, placement: str, year: int, *, heading_text: str | None = None,
-                 summary_text: str | None = None, sections: dict | None = None, before_heading: str = "",
-                 profile_first: str | None = None) -> str:
+def country_page(
+    country: str,
+    placement: str,
+    year: int,
+    *,
+    heading_text: str | None = None,
+    summary_text: str | None = None,
+    sections: dict | None = None,
+    before_heading: str = "",
+    profile_first: str | None = None,
+) -> str:
     """A country narrative page. profile_first: the pre-2017 layout (profile paragraph, no heading, first)."""
     heading_text = heading_text if heading_text is not None else heading(country, placement, year)
     parts = [f"<h2>{escape(heading_text)}</h2>"]
@@ -73,19 +83,23 @@ def country_page(country: str, placement: str, year: int, *, heading_text: str |
     parts.append(f"<p>{escape(summary_text or summary(country, placement))}</p>")
     for title, body in (DEFAULT_SECTIONS if sections is None else sections).items():
         parts.append(_section_html(title, body))
-    return (f"<!DOCTYPE html><html lang=\"en\"><head><title>{escape(country)} - United States Department of State</title>"
-            f"<script>var tier = 'Tier 1';</script></head><body>{CHROME_TOP}<main><article>"
-            f"<h1>{year} Trafficking in Persons Report: {escape(country)}</h1>{before_heading}"
-            f"<div class=\"entry-content\">{''.join(parts)}</div></article></main>{CHROME_BOTTOM}</body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><title>{escape(country)} - United States Department of State</title>'
+        f"<script>var tier = 'Tier 1';</script></head><body>{CHROME_TOP}<main><article>"
+        f"<h1>{year} Trafficking in Persons Report: {escape(country)}</h1>{before_heading}"
+        f'<div class="entry-content">{"".join(parts)}</div></article></main>{CHROME_BOTTOM}</body></html>'
+    )
 
 
 def index_page(year: int, slugs: list[str], *, extra_links: list[str] = ()) -> str:
     path = report_path(year)
     links = "".join(f'<li><a href="{path}{slug}/">{slug.replace("-", " ").title()}</a></li>' for slug in slugs)
     extras = "".join(f'<a href="{href}">{href}</a>' for href in extra_links)
-    return (f"<!DOCTYPE html><html><head><title>{year} Trafficking in Persons Report</title></head><body>{CHROME_TOP}"
-            f"<main><h1>{year} Trafficking in Persons Report</h1><p>{extras}</p><h2>Country Narratives</h2>"
-            f"<ul class=\"country-list\">{links}</ul></main>{CHROME_BOTTOM}</body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><title>{year} Trafficking in Persons Report</title></head><body>{CHROME_TOP}"
+        f"<main><h1>{year} Trafficking in Persons Report</h1><p>{extras}</p><h2>Country Narratives</h2>"
+        f'<ul class="country-list">{links}</ul></main>{CHROME_BOTTOM}</body></html>'
+    )
 
 
 def not_found(site, path: str) -> None:
@@ -97,8 +111,11 @@ def publish_edition(site, year: int, pages: dict, *, prefix: str = "", extra_lin
     """Put an edition (index + country pages) on the site under prefix; a page None answers 404, a
     callable page is a werkzeug handler."""
     path = prefix + report_path(year)
-    site.put(path, index_page(year, list(pages), extra_links=extra_links).replace(f'href="{report_path(year)}', f'href="{path}'),
-             "text/html")
+    site.put(
+        path,
+        index_page(year, list(pages), extra_links=extra_links).replace(f'href="{report_path(year)}', f'href="{path}'),
+        "text/html",
+    )
     for slug, html in pages.items():
         if html is None:
             not_found(site, f"{path}{slug}/")
@@ -106,4 +123,3 @@ def publish_edition(site, year: int, pages: dict, *, prefix: str = "", extra_lin
             site.httpserver.expect_request(f"{path}{slug}/").respond_with_handler(html)
         else:
             site.put(f"{path}{slug}/", html, "text/html")
-

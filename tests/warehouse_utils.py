@@ -21,10 +21,9 @@ def table_contents(path: Path, schemas=("marts",)) -> dict[str, list[tuple]]:
     try:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables where table_schema in "
-            f"({', '.join('?' for _ in schemas)}) order by 1, 2", list(schemas)).fetchall()
-        return {
-            f"{s}.{t}": sorted(con.execute(f'select * from "{s}"."{t}"').fetchall(), key=repr)
-            for s, t in tables
-        }
+            f"({', '.join('?' for _ in schemas)}) order by 1, 2",
+            list(schemas),
+        ).fetchall()
+        return {f"{s}.{t}": sorted(con.execute(f'select * from "{s}"."{t}"').fetchall(), key=repr) for s, t in tables}
     finally:
         con.close()

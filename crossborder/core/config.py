@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from crossborder.core.errors import CrossborderError
@@ -63,7 +64,7 @@ class HttpSettings:
     obey_robots_txt: bool
 
     @classmethod
-    def from_mapping(cls, values: Mapping[str, Any]) -> "HttpSettings":
+    def from_mapping(cls, values: Mapping[str, Any]) -> HttpSettings:
         known = {f for f in cls.__dataclass_fields__}
         missing = known - set(values)
         if missing:

@@ -9,8 +9,8 @@ import sys
 from collections import deque
 from pathlib import Path
 
-from crossborder.core.errors import CrossborderError
 from crossborder.core.config import Settings
+from crossborder.core.errors import CrossborderError
 from crossborder.core.progress import Progress
 
 
@@ -41,10 +41,14 @@ def dbt_command(settings: Settings, *args: str) -> list[str]:
     return [
         dbt_executable(),
         *args,
-        "--project-dir", str(settings.dbt_project_dir),
-        "--profiles-dir", str(settings.dbt_project_dir),
-        "--target-path", str(settings.dbt_target_dir),
-        "--log-path", str(settings.dbt_log_dir),
+        "--project-dir",
+        str(settings.dbt_project_dir),
+        "--profiles-dir",
+        str(settings.dbt_project_dir),
+        "--target-path",
+        str(settings.dbt_target_dir),
+        "--log-path",
+        str(settings.dbt_log_dir),
     ]
 
 
@@ -53,8 +57,12 @@ def run_dbt(settings: Settings, database: Path, progress: Progress, *args: str) 
     command = dbt_command(settings, *args)
     tail: deque[str] = deque(maxlen=15)
     process = subprocess.Popen(
-        command, env=dbt_env(settings, database), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, cwd=settings.dbt_project_dir,
+        command,
+        env=dbt_env(settings, database),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=settings.dbt_project_dir,
     )
     assert process.stdout is not None
     for line in process.stdout:

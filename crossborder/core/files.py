@@ -9,7 +9,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,7 +20,7 @@ SAMPLE_MARKER = "DEMO_DATA"
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def is_sample_data(data_dir: Path) -> bool:
@@ -44,7 +44,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def atomic_write(path: Path, content: str | bytes | IO[bytes] | Callable[[IO[Any]], None], *, text: bool = False) -> None:
+def atomic_write(
+    path: Path, content: str | bytes | IO[bytes] | Callable[[IO[Any]], None], *, text: bool = False
+) -> None:
     """Write `path` through a temp file in the same folder, fsync and an atomic rename.
 
     content: text (UTF-8), bytes, a binary stream to copy, or a function that writes to the

@@ -19,17 +19,17 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import requests
 
 from crossborder import __version__
-from crossborder.core.errors import CrossborderError
 from crossborder.core.config import HttpSettings
+from crossborder.core.errors import CrossborderError
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
@@ -137,11 +137,15 @@ class HttpClient:
     def check_url(self, url: str) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise RefusedURL(self.source, url, f"scheme {parts.scheme or '(none)'!r} is not fetched; only http and https")
+            raise RefusedURL(
+                self.source, url, f"scheme {parts.scheme or '(none)'!r} is not fetched; only http and https"
+            )
         host = (parts.hostname or "").lower()
         if host not in self.allowed_hosts:
             allowed = ", ".join(sorted(self.allowed_hosts))
-            raise RefusedURL(self.source, url, f"host {host or '(none)'!r} is not an allowed host for {self.source} ({allowed})")
+            raise RefusedURL(
+                self.source, url, f"host {host or '(none)'!r} is not an allowed host for {self.source} ({allowed})"
+            )
 
     def _robots_for(self, url: str) -> RobotFileParser | None:
         """The parsed robots.txt of url's origin; None means the origin is disallowed entirely."""
@@ -173,7 +177,11 @@ class HttpClient:
             return
         parser = self._robots_for(url)
         if parser is None:
-            raise RefusedURL(self.source, url, "robots.txt could not be read (5xx or unreachable), so the host is treated as disallowed")
+            raise RefusedURL(
+                self.source,
+                url,
+                "robots.txt could not be read (5xx or unreachable), so the host is treated as disallowed",
+            )
         if not parser.can_fetch(self.session.headers["User-Agent"], url):
             raise RefusedURL(self.source, url, "disallowed by robots.txt")
 
@@ -201,7 +209,9 @@ class HttpClient:
     def _backoff(self, attempt: int) -> float:
         return min(self.settings.max_backoff_s, self.settings.backoff_s * 2 ** (attempt - 1))
 
-    def download(self, url: str, tmp_dir: Path, *, etag: str | None = None, last_modified: str | None = None) -> Download:
+    def download(
+        self, url: str, tmp_dir: Path, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Download:
         """GET url into a new temp file in tmp_dir (the caller promotes or deletes it)."""
         self.check_url(url)
         self.check_robots(url)
@@ -228,7 +238,12 @@ class HttpClient:
                     retry_after = parse_retry_after(response.headers.get("Retry-After"), time.time())
                     if retry_after is not None:
                         if retry_after > self.settings.max_retry_after_s:
-                            raise FetchError(self.source, url, f"HTTP {status} with Retry-After {retry_after:.0f}s, longer than the {self.settings.max_retry_after_s:.0f}s this client waits", status)
+                            raise FetchError(
+                                self.source,
+                                url,
+                                f"HTTP {status} with Retry-After {retry_after:.0f}s, longer than the {self.settings.max_retry_after_s:.0f}s this client waits",
+                                status,
+                            )
                         delay = retry_after
                     if attempt < attempts:
                         self._sleep(delay)
@@ -241,8 +256,12 @@ class HttpClient:
                     raise FetchError(self.source, url, f"HTTP {status}", status)
                 try:
                     return self._stream_body(url, response, tmp_dir)
-                except (_RetryableBodyError, requests.ConnectionError, requests.Timeout,
-                        requests.exceptions.ChunkedEncodingError) as exc:
+                except (
+                    _RetryableBodyError,
+                    requests.ConnectionError,
+                    requests.Timeout,
+                    requests.exceptions.ChunkedEncodingError,
+                ) as exc:
                     last_problem = f"body incomplete: {exc}"
                     if attempt < attempts:
                         self._sleep(self._backoff(attempt))
@@ -267,7 +286,11 @@ class HttpClient:
                 for chunk in response.iter_content(CHUNK_BYTES):
                     size += len(chunk)
                     if size > cap:
-                        raise FetchError(self.source, url, f"body exceeds the size cap of {cap} bytes (after decompression); download aborted")
+                        raise FetchError(
+                            self.source,
+                            url,
+                            f"body exceeds the size cap of {cap} bytes (after decompression); download aborted",
+                        )
                     digest.update(chunk)
                     out.write(chunk)
                     if self._on_progress:

@@ -13,12 +13,10 @@ import fcntl
 import gzip
 import json
 import os
-import tempfile
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from crossborder.core.errors import CrossborderError
 from crossborder.core.files import atomic_write, utc_now
@@ -144,7 +142,9 @@ class LandingZone:
             os.replace(download.path, target)
         return relative
 
-    def fetch(self, client: HttpClient, url: str, *, kind: str, suffix: str = "", release_id: str | None = None) -> ManifestEntry:
+    def fetch(
+        self, client: HttpClient, url: str, *, kind: str, suffix: str = "", release_id: str | None = None
+    ) -> ManifestEntry:
         """GET url (conditionally, when its content is already held), land it, record the fetch."""
         previous = self.latest_by_url().get(url)
         held = previous is not None and self.object_path(previous).exists()
@@ -157,17 +157,35 @@ class LandingZone:
         if download.status == 304:
             assert previous is not None
             entry = ManifestEntry(
-                source=self.source, url=url, final_url=download.final_url, kind=kind, fetched_at=utc_now(),
-                status=304, bytes=0, sha256=previous.sha256, path=previous.path, etag=previous.etag,
-                last_modified=previous.last_modified, content_type=previous.content_type,
+                source=self.source,
+                url=url,
+                final_url=download.final_url,
+                kind=kind,
+                fetched_at=utc_now(),
+                status=304,
+                bytes=0,
+                sha256=previous.sha256,
+                path=previous.path,
+                etag=previous.etag,
+                last_modified=previous.last_modified,
+                content_type=previous.content_type,
                 release_id=release_id or previous.release_id,
             )
         else:
             entry = ManifestEntry(
-                source=self.source, url=url, final_url=download.final_url, kind=kind, fetched_at=utc_now(),
-                status=download.status, bytes=download.size, sha256=download.sha256 or "",
-                path=self._promote(download, suffix), etag=download.etag, last_modified=download.last_modified,
-                content_type=download.content_type, release_id=release_id,
+                source=self.source,
+                url=url,
+                final_url=download.final_url,
+                kind=kind,
+                fetched_at=utc_now(),
+                status=download.status,
+                bytes=download.size,
+                sha256=download.sha256 or "",
+                path=self._promote(download, suffix),
+                etag=download.etag,
+                last_modified=download.last_modified,
+                content_type=download.content_type,
+                release_id=release_id,
             )
         self._append(entry)
         return entry
@@ -201,7 +219,9 @@ class LandingZone:
 
     def write_meta(self, dataset: str, name: str, meta: dict) -> None:
         """What a records file was derived from; written after the records, so a crash between means a re-parse."""
-        atomic_write(self.meta_path(dataset, name), lambda out: out.write(json.dumps(meta, sort_keys=True, indent=1)), text=True)
+        atomic_write(
+            self.meta_path(dataset, name), lambda out: out.write(json.dumps(meta, sort_keys=True, indent=1)), text=True
+        )
 
     def ensure_records_folder(self, dataset: str) -> bool:
         """Make sure dbt's glob over a records folder matches a file; True if real records exist.

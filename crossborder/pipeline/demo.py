@@ -5,12 +5,10 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Iterator
-
 from dataclasses import replace
-from collections.abc import Iterable
+from pathlib import Path
 
 from crossborder.core.config import PROJECT_ROOT, Settings
 from crossborder.core.errors import CrossborderError
@@ -32,7 +30,7 @@ class _MirrorHandler(http.server.SimpleHTTPRequestHandler):
             return str(local.with_name(local.name + ".html"))
         return str(local)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args) -> None:
         pass  # the client reports what it fetched
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from crossborder.core.config import Settings
 from crossborder.core.errors import StaleSource
@@ -61,7 +61,7 @@ def last_new_content(landing: LandingZone) -> datetime | None:
 
 
 def freshness(settings: Settings, source: str, now: datetime | None = None) -> Freshness:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     options = settings.source(source).options
     landed = last_new_content(LandingZone(settings.raw_dir, source))
     age = (now - landed).total_seconds() / 86400 if landed else None

@@ -24,7 +24,9 @@ def publish(settings: Settings, progress: Progress) -> Path:
         except FileNotFoundError:
             raise CrossborderError(f"{work} has not been validated: run `crossborder validate` first") from None
         if not gate.get("passed"):
-            raise GateFailed(f"the last quality gate failed; {work} is not published (see {gate.get('data_docs_index')})")
+            raise GateFailed(
+                f"the last quality gate failed; {work} is not published (see {gate.get('data_docs_index')})"
+            )
         if gate.get("warehouse_sha256") != sha256_of(work):
             raise CrossborderError(f"{work} changed after it was validated: run `crossborder validate` again")
         share_with_group(work, settings.data_dir)

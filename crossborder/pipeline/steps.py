@@ -70,7 +70,7 @@ def _report(ctx: RunContext) -> Path:
             from crossborder import report
 
             return report.write_report(ctx.settings, ctx.progress)
-        except Exception as exc:  # noqa: BLE001 - any failure here must leave the publish standing
+        except Exception as exc:
             message = (
                 f"the warehouse {ctx.settings.warehouse_path} is published, but the briefing report could not be "
                 f"written: {type(exc).__name__}: {exc} (retry with `crossborder report`)"
@@ -85,15 +85,23 @@ def _freshness(ctx: RunContext) -> None:
 
 
 EXTRACT = Step("extract", "fetch what is new from each source into the landing zone", _extract)
-BUILD = Step("build", "dbt build and docs into the working warehouse (no network)",
-             lambda ctx: build.build(ctx.settings, ctx.progress))
-VALIDATE = Step("validate", "the quality gate over the working warehouse",
-                lambda ctx: validate.validate(ctx.settings, ctx.progress))
-PUBLISH = Step("publish", "atomic swap of the validated warehouse into place",
-               lambda ctx: publish.publish(ctx.settings, ctx.progress))
+BUILD = Step(
+    "build",
+    "dbt build and docs into the working warehouse (no network)",
+    lambda ctx: build.build(ctx.settings, ctx.progress),
+)
+VALIDATE = Step(
+    "validate", "the quality gate over the working warehouse", lambda ctx: validate.validate(ctx.settings, ctx.progress)
+)
+PUBLISH = Step(
+    "publish",
+    "atomic swap of the validated warehouse into place",
+    lambda ctx: publish.publish(ctx.settings, ctx.progress),
+)
 REPORT = Step("report", "write the briefing report of the published warehouse", _report, after_publish=True)
-FRESHNESS = Step("freshness", "warn about quiet sources; fail on those past their error threshold", _freshness,
-                 after_publish=True)
+FRESHNESS = Step(
+    "freshness", "warn about quiet sources; fail on those past their error threshold", _freshness, after_publish=True
+)
 
 # What the warehouse DAG runs (extracts run in their own DAGs, one per source).
 WAREHOUSE_STEPS: tuple[Step, ...] = (BUILD, VALIDATE, PUBLISH, REPORT, FRESHNESS)

@@ -17,10 +17,11 @@ import json
 import os
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
@@ -80,7 +81,9 @@ def _rows(con, sql: str, params: list | None = None) -> list[tuple]:
 def _table_state(con, qualified: str) -> str | None:
     """None when the table holds rows; otherwise why not ('absent' / 'empty')."""
     schema, name = qualified.split(".", 1)
-    exists = _rows(con, "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name])[0][0]
+    exists = _rows(
+        con, "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    )[0][0]
     if not exists:
         return f"table {qualified} is not in the warehouse"
     if not _rows(con, f'select exists (select 1 from "{schema}"."{name}")')[0][0]:
@@ -90,7 +93,14 @@ def _table_state(con, qualified: str) -> str | None:
 
 def _columns(con, qualified: str) -> set[str]:
     schema, name = qualified.split(".", 1)
-    return {r[0] for r in _rows(con, "select column_name from information_schema.columns where table_schema = ? and table_name = ?", [schema, name])}
+    return {
+        r[0]
+        for r in _rows(
+            con,
+            "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+            [schema, name],
+        )
+    }
 
 
 def _month(d: date) -> str:
@@ -120,16 +130,22 @@ REGIONS = ("Southwest Land Border", "Northern Land Border", "Other")
 
 
 def encounters_section(con, out: SectionResult) -> None:
-    rows = _rows(con, """
+    rows = _rows(
+        con,
+        """
         select month_start, land_border_region, sum(encounter_count)::bigint
-        from marts.fct_border_encounters group by all order by all""")
+        from marts.fct_border_encounters group by all order by all""",
+    )
     series: dict[str, dict[date, int]] = defaultdict(dict)
     for month, region, count in rows:
         series[region][month] = count
     months = sorted({r[0] for r in rows})
     first, last = months[0], months[-1]
-    release = _rows(con, """
-        select max(release_id) from marts.fct_border_encounters where month_start = (select max(month_start) from marts.fct_border_encounters)""")[0][0]
+    release = _rows(
+        con,
+        """
+        select max(release_id) from marts.fct_border_encounters where month_start = (select max(month_start) from marts.fct_border_encounters)""",
+    )[0][0]
     as_of = f"{_month(last)} (release {release})"
 
     def value(region: str, month: date) -> int:
@@ -139,7 +155,9 @@ def encounters_section(con, out: SectionResult) -> None:
     readings = []
     for region, short in (("Southwest Land Border", "southwest"), ("Northern Land Border", "northern")):
         if region in series:
-            readings.append(f"{value(region, last):,} at the {short} land border ({_pct_change(value(region, last), value(region, year_before))})")
+            readings.append(
+                f"{value(region, last):,} at the {short} land border ({_pct_change(value(region, last), value(region, year_before))})"
+            )
     reading = f"In {_month(last)}: " + "; ".join(readings) + "." if readings else f"Latest month: {_month(last)}."
     northern_share = sum(series.get("Northern Land Border", {}).values()) / max(1, sum(r[2] for r in rows))
     reading += f" The northern border is {northern_share:.1%} of all encounters, so it has its own scale below."
@@ -158,14 +176,26 @@ def encounters_section(con, out: SectionResult) -> None:
         month_axis(bottom, months)
         mark_fiscal_years([top, bottom], first, last, label_axis=top)
 
-    out.charts.append(render("encounters", "Monthly encounters by land border region", CBP_SOURCE + " nationwide encounters",
-                             as_of, reading, draw, height=4.6))
+    out.charts.append(
+        render(
+            "encounters",
+            "Monthly encounters by land border region",
+            CBP_SOURCE + " nationwide encounters",
+            as_of,
+            reading,
+            draw,
+            height=4.6,
+        )
+    )
 
 
 def seizures_section(con, out: SectionResult) -> None:
-    rows = _rows(con, """
+    rows = _rows(
+        con,
+        """
         select month_start, region, drug_type ilike '%fentanyl%' as is_fentanyl, sum(quantity_lbs), sum(event_count)::bigint
-        from marts.fct_drug_seizures group by all order by all""")
+        from marts.fct_drug_seizures group by all order by all""",
+    )
     months = sorted({r[0] for r in rows})
     first, last = months[0], months[-1]
     regions = [r for r in ("Southwest Border", "Northern Border", "Coastal/Interior") if any(x[1] == r for x in rows)]
@@ -178,8 +208,10 @@ def seizures_section(con, out: SectionResult) -> None:
     total_before = sum(lbs[(True, r)].get(year_before, 0.0) for r in regions)
     if total_last:
         top_region = max(fentanyl_last, key=fentanyl_last.get)
-        reading = (f"In {_month(last)}, {total_last:,.0f} lb of fentanyl were seized ({_pct_change(total_last, total_before)}); "
-                   f"{fentanyl_last[top_region] / total_last:.0%} of it in the {top_region} region.")
+        reading = (
+            f"In {_month(last)}, {total_last:,.0f} lb of fentanyl were seized ({_pct_change(total_last, total_before)}); "
+            f"{fentanyl_last[top_region] / total_last:.0%} of it in the {top_region} region."
+        )
     else:
         reading = f"No fentanyl seizures were reported for {_month(last)}."
     colors = {"Southwest Border": "#D55E00", "Northern Border": "#0072B2", "Coastal/Interior": "#009E73"}
@@ -188,8 +220,13 @@ def seizures_section(con, out: SectionResult) -> None:
         left, right = fig.subplots(1, 2, sharex=True)
         for ax, is_fentanyl, title in ((left, True, "Fentanyl"), (right, False, "All other drugs")):
             for region in regions:
-                ax.plot(months, [lbs[(is_fentanyl, region)].get(m, 0.0) for m in months], label=region,
-                        color=colors.get(region), linewidth=1.4)
+                ax.plot(
+                    months,
+                    [lbs[(is_fentanyl, region)].get(m, 0.0) for m in months],
+                    label=region,
+                    color=colors.get(region),
+                    linewidth=1.4,
+                )
             ax.set_title(title, loc="left", fontsize=9)
             count_axis(ax, "pounds seized per month")
             ax.set_xlabel("month")
@@ -197,12 +234,27 @@ def seizures_section(con, out: SectionResult) -> None:
             mark_fiscal_years([ax], first, last)
         left.legend(loc="upper left")
 
-    out.charts.append(render("seizures", "Drug seizures by region and month (fentanyl and other drugs)",
-                             CBP_SOURCE + " drug seizures (OFO, USBP, AMO)", _month(last), reading, draw, height=3.6))
+    out.charts.append(
+        render(
+            "seizures",
+            "Drug seizures by region and month (fentanyl and other drugs)",
+            CBP_SOURCE + " drug seizures (OFO, USBP, AMO)",
+            _month(last),
+            reading,
+            draw,
+            height=3.6,
+        )
+    )
 
 
 TIERS = ["Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "Special Case"]
-TIER_COLORS = {"Tier 1": "#009E73", "Tier 2": "#56B4E9", "Tier 2 Watch List": "#E69F00", "Tier 3": "#D55E00", "Special Case": "#999999"}
+TIER_COLORS = {
+    "Tier 1": "#009E73",
+    "Tier 2": "#56B4E9",
+    "Tier 2 Watch List": "#E69F00",
+    "Tier 3": "#D55E00",
+    "Special Case": "#999999",
+}
 TIP_SOURCE = "U.S. Department of State, Trafficking in Persons Report"
 FOCUS_COUNTRIES = (("CAN", "Canada"), ("USA", "United States"), ("MEX", "Mexico"))
 
@@ -210,10 +262,19 @@ FOCUS_COUNTRIES = (("CAN", "Canada"), ("USA", "United States"), ("MEX", "Mexico"
 def tip_section(con, out: SectionResult) -> None:
     editions = [r[0] for r in _rows(con, "select distinct report_year from marts.fct_tip_tier_placements order by 1")]
     latest = editions[-1]
-    counts = dict(_rows(con, "select placement, count(*) from marts.fct_tip_tier_placements where report_year = ? group by 1", [latest]))
+    counts = dict(
+        _rows(
+            con,
+            "select placement, count(*) from marts.fct_tip_tier_placements where report_year = ? group by 1",
+            [latest],
+        )
+    )
     placed = sum(counts.values())
-    reading = f"The {latest} edition places {placed} countries: " + ", ".join(
-        f"{counts[t]} on {t}" for t in TIERS if counts.get(t)) + "."
+    reading = (
+        f"The {latest} edition places {placed} countries: "
+        + ", ".join(f"{counts[t]} on {t}" for t in TIERS if counts.get(t))
+        + "."
+    )
 
     def draw_tiers(fig):
         ax = fig.subplots()
@@ -226,35 +287,61 @@ def tip_section(con, out: SectionResult) -> None:
         ax.xaxis.set_major_formatter(thousands)
         ax.grid(axis="y", visible=False)
 
-    out.charts.append(render("tip-tiers", f"Countries by tier, {latest} TIP Report", TIP_SOURCE,
-                             f"{latest} edition", reading, draw_tiers, height=2.6))
+    out.charts.append(
+        render(
+            "tip-tiers",
+            f"Countries by tier, {latest} TIP Report",
+            TIP_SOURCE,
+            f"{latest} edition",
+            reading,
+            draw_tiers,
+            height=2.6,
+        )
+    )
 
     previous = latest - 1
     if previous in editions:
-        moves = _rows(con, """
+        moves = _rows(
+            con,
+            """
             select movement, country_name, previous_placement, placement from marts.fct_tip_tier_placements
             where report_year = ? and movement in ('upgrade', 'downgrade', 'new', 'unranked')
-            order by movement, country_name""", [latest])
+            order by movement, country_name""",
+            [latest],
+        )
         ups = [m for m in moves if m[0] == "upgrade"]
         downs = [m for m in moves if m[0] == "downgrade"]
         out.notes.append(f"Since the {previous} edition: {len(ups)} upgrade(s), {len(downs)} downgrade(s).")
         if moves:
-            out.tables.append(Table(caption=f"Changes of placement, {previous} to {latest}",
-                                    header=["country", "change", f"{previous}", f"{latest}"],
-                                    rows=[[m[1], m[0], m[2] or "not placed", m[3]] for m in moves]))
+            out.tables.append(
+                Table(
+                    caption=f"Changes of placement, {previous} to {latest}",
+                    header=["country", "change", f"{previous}", f"{latest}"],
+                    rows=[[m[1], m[0], m[2] or "not placed", m[3]] for m in moves],
+                )
+            )
     else:
-        out.notes.append(f"Upgrades and downgrades: the {previous} edition is not in the warehouse, so there is nothing to compare the {latest} edition with.")
+        out.notes.append(
+            f"Upgrades and downgrades: the {previous} edition is not in the warehouse, so there is nothing to compare the {latest} edition with."
+        )
 
-    history = _rows(con, """
+    history = _rows(
+        con,
+        """
         select iso3, report_year, placement, tier_rank from marts.fct_tip_tier_placements
-        where iso3 in ('CAN', 'USA', 'MEX') order by report_year""")
+        where iso3 in ('CAN', 'USA', 'MEX') order by report_year""",
+    )
     if not history:
         out.notes.append("Tier history: Canada, the United States and Mexico are not placed in any edition loaded.")
         return
     by_country: dict[str, list[tuple]] = defaultdict(list)
     for iso3, year, placement, rank in history:
         by_country[iso3].append((year, placement, rank))
-    latest_words = [f"{name} {by_country[iso][-1][1]} ({by_country[iso][-1][0]})" for iso, name in FOCUS_COUNTRIES if by_country.get(iso)]
+    latest_words = [
+        f"{name} {by_country[iso][-1][1]} ({by_country[iso][-1][0]})"
+        for iso, name in FOCUS_COUNTRIES
+        if by_country.get(iso)
+    ]
     reading = "Latest placements: " + "; ".join(latest_words) + "."
 
     def draw_history(fig):
@@ -262,8 +349,15 @@ def tip_section(con, out: SectionResult) -> None:
         for (iso, name), color, offset in zip(FOCUS_COUNTRIES, ("#D55E00", "#0072B2", "#009E73"), (-0.08, 0.0, 0.08)):
             points = [(y, r) for y, _p, r in by_country.get(iso, []) if r is not None]
             if points:
-                ax.plot([p[0] for p in points], [p[1] + offset for p in points], marker="o",
-                        markersize=4, label=name, color=color, linewidth=1.6)
+                ax.plot(
+                    [p[0] for p in points],
+                    [p[1] + offset for p in points],
+                    marker="o",
+                    markersize=4,
+                    label=name,
+                    color=color,
+                    linewidth=1.6,
+                )
         ax.set_yticks([1, 2, 3, 4], ["Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3"])
         ax.set_ylim(4.4, 0.6)
         ax.set_ylabel("placement (tier)")
@@ -272,28 +366,47 @@ def tip_section(con, out: SectionResult) -> None:
         ax.legend(loc="lower left", ncols=3)
 
     years = [y for rows in by_country.values() for y, _p, _r in rows]
-    out.charts.append(render("tip-history", "Tier history: Canada, United States, Mexico", TIP_SOURCE,
-                             f"{max(years)} edition", reading, draw_history, height=2.8))
+    out.charts.append(
+        render(
+            "tip-history",
+            "Tier history: Canada, United States, Mexico",
+            TIP_SOURCE,
+            f"{max(years)} edition",
+            reading,
+            draw_history,
+            height=2.8,
+        )
+    )
 
 
 NEWS_SOURCE = "news feeds and GDELT queries of config/news_feeds.yaml"
 TOPIC_NAMES = {
-    "sex_trafficking": "sex trafficking", "labour_trafficking": "labour trafficking",
-    "human_trafficking": "human trafficking (form not stated)", "human_smuggling": "human smuggling",
-    "drugs_fentanyl": "drugs / fentanyl", "migration_asylum": "migration / asylum", "border_enforcement": "border enforcement",
+    "sex_trafficking": "sex trafficking",
+    "labour_trafficking": "labour trafficking",
+    "human_trafficking": "human trafficking (form not stated)",
+    "human_smuggling": "human smuggling",
+    "drugs_fentanyl": "drugs / fentanyl",
+    "migration_asylum": "migration / asylum",
+    "border_enforcement": "border enforcement",
 }
 
 
 def news_section(con, out: SectionResult) -> None:
-    span = _rows(con, "select min(published_date), max(published_date), count(*) from marts.fct_news_articles where published_date is not null")[0]
+    span = _rows(
+        con,
+        "select min(published_date), max(published_date), count(*) from marts.fct_news_articles where published_date is not null",
+    )[0]
     if not span[2]:
         raise Skip("no article in marts.fct_news_articles has a publication date")
     first, last, dated = span
     grain = "week" if (last - first).days > 45 else "day"
-    rows = _rows(con, f"""
+    rows = _rows(
+        con,
+        f"""
         select date_trunc('{grain}', published_date)::date as period, topic, count(distinct article_id)
         from marts.fct_news_articles, unnest(topics) as t(topic)
-        where published_date is not null group by all order by all""")
+        where published_date is not null group by all order by all""",
+    )
     total = _rows(con, "select count(*) from marts.fct_news_articles")[0][0]
     by_topic: dict[str, dict[date, int]] = defaultdict(dict)
     for period, topic, n in rows:
@@ -302,8 +415,10 @@ def news_section(con, out: SectionResult) -> None:
     ranked = sorted(by_topic, key=lambda t: -sum(by_topic[t].values()))
     if ranked:
         top = ranked[0]
-        reading = (f"{total:,} articles from {first:%d %b %Y} to {last:%d %b %Y}; the most frequent topic is "
-                   f"{TOPIC_NAMES.get(top, top)} ({sum(by_topic[top].values()):,} articles).")
+        reading = (
+            f"{total:,} articles from {first:%d %b %Y} to {last:%d %b %Y}; the most frequent topic is "
+            f"{TOPIC_NAMES.get(top, top)} ({sum(by_topic[top].values()):,} articles)."
+        )
 
         def draw_topics(fig):
             ax = fig.subplots()
@@ -311,8 +426,15 @@ def news_section(con, out: SectionResult) -> None:
             width = 5.5 if grain == "week" else 0.8
             for i, topic in enumerate(ranked):
                 values = [by_topic[topic].get(p, 0) for p in periods]
-                ax.bar(periods, values, bottom=bottom, width=width, label=TOPIC_NAMES.get(topic, topic),
-                       color=PALETTE[i % 8], align="edge" if grain == "week" else "center")
+                ax.bar(
+                    periods,
+                    values,
+                    bottom=bottom,
+                    width=width,
+                    label=TOPIC_NAMES.get(topic, topic),
+                    color=PALETTE[i % 8],
+                    align="edge" if grain == "week" else "center",
+                )
                 bottom = [b + v for b, v in zip(bottom, values)]
             count_axis(ax, f"articles per {grain}")
             ax.set_xlabel(f"publication date (UTC), by {grain}" + (" starting Monday" if grain == "week" else ""))
@@ -322,18 +444,34 @@ def news_section(con, out: SectionResult) -> None:
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
             ax.grid(axis="x", visible=False)
 
-        out.charts.append(render("news-topics", f"News volume by topic, articles per {grain}", NEWS_SOURCE,
-                                 f"{last:%d %B %Y} (latest publication date)", reading, draw_topics, height=3.2))
+        out.charts.append(
+            render(
+                "news-topics",
+                f"News volume by topic, articles per {grain}",
+                NEWS_SOURCE,
+                f"{last:%d %B %Y} (latest publication date)",
+                reading,
+                draw_topics,
+                height=3.2,
+            )
+        )
     else:
         out.notes.append("News volume by topic: no dated article has a topic.")
 
-    countries = _rows(con, """
+    countries = (
+        _rows(
+            con,
+            """
         select country_name, count(distinct article_id) as articles
-        from marts.bridge_news_article_country group by 1 order by 2 desc, 1 limit 15""") \
-        if _table_state(con, "marts.bridge_news_article_country") is None else []
+        from marts.bridge_news_article_country group by 1 order by 2 desc, 1 limit 15""",
+        )
+        if _table_state(con, "marts.bridge_news_article_country") is None
+        else []
+    )
     if countries:
         reading = f"{countries[0][0]} is named in the most articles ({countries[0][1]:,})" + (
-            f", then {countries[1][0]} ({countries[1][1]:,})." if len(countries) > 1 else ".")
+            f", then {countries[1][0]} ({countries[1][1]:,})." if len(countries) > 1 else "."
+        )
 
         def draw_countries(fig):
             ax = fig.subplots()
@@ -345,19 +483,36 @@ def news_section(con, out: SectionResult) -> None:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(axis="y", visible=False)
 
-        out.charts.append(render("news-countries", "Countries most mentioned in the news", NEWS_SOURCE,
-                                 f"{last:%d %B %Y} (latest publication date)", reading, draw_countries,
-                                 height=1.2 + 0.22 * len(countries)))
+        out.charts.append(
+            render(
+                "news-countries",
+                "Countries most mentioned in the news",
+                NEWS_SOURCE,
+                f"{last:%d %B %Y} (latest publication date)",
+                reading,
+                draw_countries,
+                height=1.2 + 0.22 * len(countries),
+            )
+        )
     else:
-        out.notes.append("Countries most mentioned: no article names a country (marts.bridge_news_article_country is absent or empty).")
+        out.notes.append(
+            "Countries most mentioned: no article names a country (marts.bridge_news_article_country is absent or empty)."
+        )
 
-    latest = _rows(con, """
+    latest = _rows(
+        con,
+        """
         select title, publisher, published_date, canonical_url from marts.fct_news_articles
-        order by published_at desc nulls last, article_id limit 10""")
-    out.tables.append(Table(caption="Latest headlines (titles as published; links go to the publisher)",
-                            header=["title", "publisher", "published"],
-                            rows=[[t, p or "", str(d) if d else "date not given"] for t, p, d, _u in latest],
-                            links=[_safe_link(u) for *_rest, u in latest]))
+        order by published_at desc nulls last, article_id limit 10""",
+    )
+    out.tables.append(
+        Table(
+            caption="Latest headlines (titles as published; links go to the publisher)",
+            header=["title", "publisher", "published"],
+            rows=[[t, p or "", str(d) if d else "date not given"] for t, p, d, _u in latest],
+            links=[_safe_link(u) for *_rest, u in latest],
+        )
+    )
 
 
 # Statistics Canada: the names the section accepts for its columns.
@@ -384,9 +539,12 @@ def statcan_section(con, out: SectionResult) -> None:
         where.append("violation ilike 'trafficking in persons%'")
     if "geography_level" in columns:  # Canada and its provinces, not cities
         where.append("geography_level in ('country', 'province_territory')")
-    rows = _rows(con, f"""
-        select {chosen['year']}::int, regexp_replace({chosen['geography']}, '\\s*\\[\\d+\\]$', ''), sum({chosen['value']})
-        from {STATCAN_TABLE} where {' and '.join(where)} group by all order by all""")
+    rows = _rows(
+        con,
+        f"""
+        select {chosen["year"]}::int, regexp_replace({chosen["geography"]}, '\\s*\\[\\d+\\]$', ''), sum({chosen["value"]})
+        from {STATCAN_TABLE} where {" and ".join(where)} group by all order by all""",
+    )
     if not rows:
         raise Skip(f"{STATCAN_TABLE} has no actual-incident rows")
     series: dict[str, dict[int, float]] = defaultdict(dict)
@@ -411,12 +569,23 @@ def statcan_section(con, out: SectionResult) -> None:
             ax.set_xlabel("calendar year")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         for geo in provinces[:6]:
-            right.plot(years, [series[geo].get(y, 0) for y in years], marker="o", markersize=3, label=geo, linewidth=1.2)
+            right.plot(
+                years, [series[geo].get(y, 0) for y in years], marker="o", markersize=3, label=geo, linewidth=1.2
+            )
         right.set_title("Provinces and territories (six highest)", loc="left", fontsize=9)
         right.legend(loc="upper left", fontsize=7)
 
-    out.charts.append(render("statcan", "Police-reported trafficking in persons incidents, Canada",
-                             "Statistics Canada, table 35-10-0177-01", str(last), reading, draw, height=3.2))
+    out.charts.append(
+        render(
+            "statcan",
+            "Police-reported trafficking in persons incidents, Canada",
+            "Statistics Canada, table 35-10-0177-01",
+            str(last),
+            reading,
+            draw,
+            height=3.2,
+        )
+    )
 
 
 SECTIONS: list[Section] = [
@@ -436,8 +605,14 @@ def _inputs(settings: Settings, con) -> list[dict]:
 
     notes: dict[tuple[str, str], str] = {}
     if _table_state(con, "marts.dim_cbp_release") is None:
-        for release_id, years in _rows(con, "select release_id, is_current_for_fiscal_years from marts.dim_cbp_release"):
-            notes[("cbp", release_id)] = ("current source of " + ", ".join(f"FY{y}" for y in years)) if years else "superseded (revisions tables)"
+        for release_id, years in _rows(
+            con, "select release_id, is_current_for_fiscal_years from marts.dim_cbp_release"
+        ):
+            notes[("cbp", release_id)] = (
+                ("current source of " + ", ".join(f"FY{y}" for y in years))
+                if years
+                else "superseded (revisions tables)"
+            )
     if _table_state(con, "marts.fct_tip_tier_placements") is None:
         for year, n in _rows(con, "select report_year, count(*) from marts.fct_tip_tier_placements group by 1"):
             notes[("tip", str(year))] = f"{n} countries placed"
@@ -446,8 +621,18 @@ def _inputs(settings: Settings, con) -> list[dict]:
         groups: dict[str, dict] = {}
         for entry in LandingZone(settings.raw_dir, source).entries():
             key = entry.release_id or ("index pages" if entry.kind == "page" else f"{entry.kind} pages")
-            group = groups.setdefault(key, {"source": source, "input": key, "fetches": 0, "objects": set(),
-                                            "last_fetched": "", "last_status": None, "url": entry.url})
+            group = groups.setdefault(
+                key,
+                {
+                    "source": source,
+                    "input": key,
+                    "fetches": 0,
+                    "objects": set(),
+                    "last_fetched": "",
+                    "last_status": None,
+                    "url": entry.url,
+                },
+            )
             group["fetches"] += 1
             group["objects"].add(entry.sha256)
             if entry.fetched_at >= group["last_fetched"]:
@@ -477,8 +662,20 @@ def _quarantined(settings: Settings, limit: int = 50) -> tuple[list[dict], int]:
                 except ValueError:
                     continue
                 if isinstance(item, dict):
-                    found.append({"source": source, "what": str(item.get("url") or item.get("item_url") or item.get("link") or item.get("title") or path.name),
-                                  "reason": str(item.get("reason", "")), "when": str(item.get("quarantined_at", ""))})
+                    found.append(
+                        {
+                            "source": source,
+                            "what": str(
+                                item.get("url")
+                                or item.get("item_url")
+                                or item.get("link")
+                                or item.get("title")
+                                or path.name
+                            ),
+                            "reason": str(item.get("reason", "")),
+                            "when": str(item.get("quarantined_at", "")),
+                        }
+                    )
     return found[:limit], len(found)
 
 
@@ -558,21 +755,23 @@ def write_report(settings: Settings, progress: Progress | None = None) -> Path:
         for chart in section.charts:
             chart.svg = Markup(chart.svg)  # generated by matplotlib, which escapes text; checked in render()
     quarantined, quarantined_total = _quarantined(settings)
-    published = datetime.fromtimestamp(settings.warehouse_path.stat().st_mtime, timezone.utc)
+    published = datetime.fromtimestamp(settings.warehouse_path.stat().st_mtime, UTC)
     from crossborder import __version__
 
-    html = render_html({
-        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "published_at": published.isoformat(timespec="seconds"),
-        "warehouse": str(settings.warehouse_path),
-        "demo": is_sample_data(settings.data_dir),
-        "gate": _gate(settings, target.parent),
-        "inputs": inputs,
-        "quarantined": quarantined,
-        "quarantined_total": quarantined_total,
-        "sections": sections,
-        "version": __version__,
-    })
+    html = render_html(
+        {
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "published_at": published.isoformat(timespec="seconds"),
+            "warehouse": str(settings.warehouse_path),
+            "demo": is_sample_data(settings.data_dir),
+            "gate": _gate(settings, target.parent),
+            "inputs": inputs,
+            "quarantined": quarantined,
+            "quarantined_total": quarantined_total,
+            "sections": sections,
+            "version": __version__,
+        }
+    )
     atomic_write(target, html)
     share_with_group(target.parent, settings.data_dir)
     progress.say(f"    report: {target} ({len(html) // 1024} KB, {time.monotonic() - started:.1f}s)")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Sequence
 
 from cycler import cycler
 from matplotlib import rc_context
@@ -58,8 +58,17 @@ def thousands(value: float, _pos=None) -> str:
     return f"{value:,.0f}"
 
 
-def render(key: str, title: str, source: str, as_of: str, reading: str,
-           draw: Callable[[Figure], None], *, height: float = 3.4, width: float = 9.0) -> Chart:
+def render(
+    key: str,
+    title: str,
+    source: str,
+    as_of: str,
+    reading: str,
+    draw: Callable[[Figure], None],
+    *,
+    height: float = 3.4,
+    width: float = 9.0,
+) -> Chart:
     """Draw a figure with `draw(fig)` and return it as a Chart holding inline SVG."""
     # The salt makes matplotlib's generated ids (clip paths, markers) distinct per chart, so
     # several SVGs share one HTML document without clashing ids.
@@ -67,13 +76,26 @@ def render(key: str, title: str, source: str, as_of: str, reading: str,
         fig = Figure(figsize=(width, height), layout="constrained")
         fig.suptitle(title, x=0.0, ha="left", fontsize=11, fontweight="bold")
         draw(fig)
-        fig.text(0.0, 0.0, f"Source: {source}  ·  Data as of: {as_of}", fontsize=7.5, color="#555555",
-                 ha="left", va="top", transform=fig.transFigure)
+        fig.text(
+            0.0,
+            0.0,
+            f"Source: {source}  ·  Data as of: {as_of}",
+            fontsize=7.5,
+            color="#555555",
+            ha="left",
+            va="top",
+            transform=fig.transFigure,
+        )
         buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.15,
-                    metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        fig.savefig(
+            buffer,
+            format="svg",
+            bbox_inches="tight",
+            pad_inches=0.15,
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]  # drop the XML declaration and DOCTYPE (not valid inside HTML)
+    svg = svg[svg.index("<svg") :]  # drop the XML declaration and DOCTYPE (not valid inside HTML)
     if re.search(r"<\s*(script|foreignObject)|\son\w+\s*=|javascript:", svg, re.IGNORECASE):
         raise ValueError(f"chart {key}: the SVG holds active content")  # never expected; never shipped
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(title)}" ', 1)
@@ -81,7 +103,7 @@ def render(key: str, title: str, source: str, as_of: str, reading: str,
 
 
 def _attr(text: str) -> str:
-    return (text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;"))
+    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def month_axis(ax, months: Sequence[date]) -> None:
@@ -114,5 +136,13 @@ def mark_fiscal_years(axes, first: date, last: date, label_axis=None) -> None:
         if (end - begin).days < 45:
             continue
         middle = begin + (end - begin) / 2
-        label_axis.text(middle, 1.01, f"FY{fy}", transform=label_axis.get_xaxis_transform(),
-                        ha="center", va="bottom", fontsize=7.5, color="#555555")
+        label_axis.text(
+            middle,
+            1.01,
+            f"FY{fy}",
+            transform=label_axis.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=7.5,
+            color="#555555",
+        )

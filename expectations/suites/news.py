@@ -1,16 +1,16 @@
 """Quality gate suites for the news source (articles on trafficking and border crime).
 
-  * marts.fct_news_articles: at least one article, canonical URLs unique and present, titles
-    non-empty, every article with at least one source;
-  * news.article_health, one row of measures over the whole mart:
-      - publication times inside a plausible window (not before 1995, not after the build);
-      - share of articles tagged with at least one topic at or above a floor
-        ([sources.news] min_topic_share, default 0.3; CROSSBORDER_NEWS_MIN_TOPIC_SHARE): a
-        collapse means a broken parser or an off-topic feed;
-      - where full text was fetched, its length distribution is sane: median between 200 and
-        100 000 characters, and at most half of the texts shorter than 100 characters
-        (boilerplate or paywall stubs). With no full text at all these measures are null and pass;
-  * marts.fct_news_mentions_daily: keys present, counts positive, grain unique.
+* marts.fct_news_articles: at least one article, canonical URLs unique and present, titles
+  non-empty, every article with at least one source;
+* news.article_health, one row of measures over the whole mart:
+    - publication times inside a plausible window (not before 1995, not after the build);
+    - share of articles tagged with at least one topic at or above a floor
+      ([sources.news] min_topic_share, default 0.3; CROSSBORDER_NEWS_MIN_TOPIC_SHARE): a
+      collapse means a broken parser or an off-topic feed;
+    - where full text was fetched, its length distribution is sane: median between 200 and
+      100 000 characters, and at most half of the texts shorter than 100 characters
+      (boilerplate or paywall stubs). With no full text at all these measures are null and pass;
+* marts.fct_news_mentions_daily: keys present, counts positive, grain unique.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def min_topic_share() -> float:
         from crossborder.core.config import load_settings
 
         return float(load_settings().source("news").options.get("min_topic_share", DEFAULT_MIN_TOPIC_SHARE))
-    except Exception:  # noqa: BLE001 - no news section configured: the default floor
+    except Exception:
         return DEFAULT_MIN_TOPIC_SHARE
 
 
@@ -78,7 +78,9 @@ def _health() -> list[Any]:
         gxe.ExpectColumnValuesToBeBetween(column="duplicate_canonical_urls", min_value=0, max_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="topic_share", min_value=min_topic_share(), max_value=1.0),
         # null (no full text fetched) passes: GX judges non-null values only
-        gxe.ExpectColumnValuesToBeBetween(column="median_text_length", min_value=MIN_MEDIAN_TEXT, max_value=MAX_MEDIAN_TEXT),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="median_text_length", min_value=MIN_MEDIAN_TEXT, max_value=MAX_MEDIAN_TEXT
+        ),
         gxe.ExpectColumnValuesToBeBetween(column="short_text_share", min_value=0.0, max_value=MAX_SHORT_TEXT_SHARE),
     ]
 

@@ -1,14 +1,14 @@
 """Quality gate suites for Statistics Canada (table 35-10-0177-01) and the cross-border marts.
 
-  * the fact: keys present, one row per year x geography x violation x statistic, no negative
-    value (incidents, rates, persons charged);
-  * every province present each year: the provinces required are configuration
-    ([sources.statcan] required_provinces: StatCan codes, or "source" for every province or
-    territory the table itself lists in any year, so a sample table with a few provinces is
-    judged on those); a missing (year, province) is named;
-  * the marts reconcile with their facts (joins that lose no rows): mart totals equal the fact
-    totals they are built from (expectations.suites.marts, run with this source's suites since
-    the marts are what it adds).
+* the fact: keys present, one row per year x geography x violation x statistic, no negative
+  value (incidents, rates, persons charged);
+* every province present each year: the provinces required are configuration
+  ([sources.statcan] required_provinces: StatCan codes, or "source" for every province or
+  territory the table itself lists in any year, so a sample table with a few provinces is
+  judged on those); a missing (year, province) is named;
+* the marts reconcile with their facts (joins that lose no rows): mart totals equal the fact
+  totals they are built from (expectations.suites.marts, run with this source's suites since
+  the marts are what it adds).
 """
 
 from __future__ import annotations
@@ -48,7 +48,9 @@ def _provinces_sql(codes: list[str]) -> str:
         quoted = ", ".join("('" + code.replace("'", "''") + "')" for code in codes if code != "source")
         required = f"select * from (values {quoted}) as t(geography_code)"
         if "source" in codes:
-            required += f" union select distinct geography_code from {FACT} where geography_level = 'province_territory'"
+            required += (
+                f" union select distinct geography_code from {FACT} where geography_level = 'province_territory'"
+            )
     return f"""
         with required as ({required}),
         years as (select distinct ref_year from {FACT}),
@@ -85,8 +87,10 @@ def checks() -> list[Check]:
             tables=(FACT,),
             expectations=_provinces,
             id_columns=("ref_year", "geography_code"),
-            description=("Every required province or territory has actual-incident rows each year "
-                         f"(required: {', '.join(codes)}; 'source' = every one the table lists)."),
+            description=(
+                "Every required province or territory has actual-incident rows each year "
+                f"(required: {', '.join(codes)}; 'source' = every one the table lists)."
+            ),
         ),
         *marts.checks(),
     ]

@@ -79,8 +79,11 @@ def _coverage(limits: dict[str, int]):
 
         return [
             *row_count_between(1, MAX_ROWS),
-            gxe.ExpectColumnValuesToBeBetween(column="countries", min_value=limits["min_countries_per_edition"],
-                                              max_value=limits["max_countries_per_edition"]),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="countries",
+                min_value=limits["min_countries_per_edition"],
+                max_value=limits["max_countries_per_edition"],
+            ),
             gxe.ExpectColumnValuesToBeBetween(column="countries_dropped", max_value=limits["max_countries_dropped"]),
         ]
 
@@ -143,8 +146,10 @@ def checks() -> list[Check]:
             tables=(PLACEMENTS_MART,),
             expectations=_coverage(limits),
             id_columns=("report_year",),
-            description=(f"Each edition places {limits['min_countries_per_edition']} to {limits['max_countries_per_edition']} "
-                         f"countries, at most {limits['max_countries_dropped']} fewer than the edition before."),
+            description=(
+                f"Each edition places {limits['min_countries_per_edition']} to {limits['max_countries_per_edition']} "
+                f"countries, at most {limits['max_countries_dropped']} fewer than the edition before."
+            ),
         ),
         Check(
             name="tip.narratives",
