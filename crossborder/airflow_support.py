@@ -42,7 +42,9 @@ def step_task(step: Step, **task_args: Any):
 
     A failed quality gate fails the task for good (no retry): rerunning gives the same answer."""
 
-    @task(task_id=step.name, **task_args)
+    doc = f"`{step.name}`: {step.summary}. The same function `crossborder run` calls (crossborder.pipeline.steps)."
+
+    @task(task_id=step.name, doc_md=doc, **task_args)
     def run_step() -> str | None:
         from airflow.sdk.exceptions import AirflowFailException
 
@@ -52,7 +54,6 @@ def step_task(step: Step, **task_args: Any):
             raise AirflowFailException(str(exc)) from exc
         return str(result) if isinstance(result, Path) else None
 
-    run_step.__doc__ = f"`{step.name}`: {step.summary} (crossborder.pipeline.steps)."
     return run_step
 
 

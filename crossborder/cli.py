@@ -86,14 +86,16 @@ def _parser() -> argparse.ArgumentParser:
         "build",
         help="build a working warehouse from the landing zone (dbt; no network)",
         description=(
-            "Re-derive records from raw files if needed and run dbt build and dbt docs generate into <data>/work/warehouse.duckdb."
+            "Re-derive records from raw files if needed and run dbt build and dbt docs generate "
+            "into <data>/work/warehouse.duckdb."
         ),
     )
     commands.add_parser(
         "validate",
         help="run the quality gate over the working warehouse",
         description=(
-            "Validate <data>/work/warehouse.duckdb with the Great Expectations suites; Data Docs go to <data>/gx/data_docs/."
+            "Validate <data>/work/warehouse.duckdb with the Great Expectations suites; "
+            "Data Docs go to <data>/gx/data_docs/."
         ),
     )
     commands.add_parser(
@@ -150,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _years(value: str) -> str:
-    from extractors.tip import parse_editions
+    from extractors.tip.discover import parse_editions
 
     try:
         parse_editions(value)

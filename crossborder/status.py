@@ -105,7 +105,8 @@ def render_status(settings: Settings) -> str:
     else:
         verdict = "PASSED" if gate.get("passed") else "FAILED"
         lines.append(
-            f"last quality gate: {verdict} at {gate.get('run_at') or gate.get('timestamp')}; Data Docs: {gate.get('data_docs_index')}"
+            f"last quality gate: {verdict} at {gate.get('run_at') or gate.get('timestamp')}; "
+            f"Data Docs: {gate.get('data_docs_index')}"
         )
     return "\n".join(lines)
 

@@ -155,7 +155,8 @@ DRUG_HEADER = [
     "Sum Qty (lbs)",
 ]
 
-PAGE = """<!DOCTYPE html>
+PAGE = (
+    """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title} | SAMPLE DATA (crossborder demo mirror)</title></head>
 <body>
 <div class="banner"><strong>SAMPLE DATA.</strong> This page is part of crossborder's offline demo mirror.
@@ -164,9 +165,11 @@ Its files follow the format of U.S. Customs and Border Protection releases but e
 <div class="field--name-field-file-attachments">
 {links}
 </div>
-<p>See also the <a href="/document/stats/other-page">other statistics</a> and the <a href="/sites/default/files/2024-10/methodology.pdf">methodology (PDF)</a>.</p>
+<p>See also the <a href="/document/stats/other-page">other statistics</a> and the """
+    """<a href="/sites/default/files/2024-10/methodology.pdf">methodology (PDF)</a>.</p>
 </body></html>
 """
+)
 
 
 def main() -> None:

@@ -14,11 +14,12 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crossborder.core.config import Settings
 from crossborder.core.files import atomic_write
 from expectations.suites.base import Check
 
@@ -109,12 +110,18 @@ def run_gate(
     data_docs_dir: Path,
     result_path: Path,
     checks: Sequence[Check] | None = None,
+    *,
+    settings: Settings | None = None,
+    stamp: Mapping[str, Any] | None = None,
 ) -> GateResult:
     """Validate the warehouse at ``warehouse_path`` against every suite (or ``checks``).
 
     Data Docs are written under ``data_docs_dir`` (``index.html`` at its top), a JSON summary
-    to ``result_path``. A missing table, a failing query or an unreadable warehouse is a gate
-    failure, not an exception.
+    to ``result_path`` in one atomic write (readers see the previous summary or this one, never
+    half of one); ``stamp`` adds keys to it (validate adds the judged file's ``warehouse_sha256``,
+    which publish checks). Without ``checks``, every suite runs with ``settings`` (default: the
+    configuration loaded from the environment). A missing table, a failing query or an
+    unreadable warehouse is a gate failure, not an exception.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -122,9 +129,10 @@ def run_gate(
     data_docs_dir = Path(data_docs_dir)
     result_path = Path(result_path)
     if checks is None:
+        from crossborder.core.config import load_settings
         from expectations.suites import all_checks
 
-        checks = all_checks()
+        checks = all_checks(None, settings or load_settings())
 
     failures: list[Failure] = []
     outcomes: dict[str, SuiteOutcome] = {}
@@ -167,7 +175,7 @@ def run_gate(
         suites=ordered,
         timings={k: round(v, 3) for k, v in timings.items()},
     )
-    _write_summary(result, warehouse_path)
+    _write_summary(result, warehouse_path, stamp or {})
     return result
 
 
@@ -396,7 +404,7 @@ def _example_rows(df: Any, index_labels: Any, columns: Sequence[str]) -> list[di
         rows = df.loc[list(index_labels)[:MAX_EXAMPLES], wanted]
     except (KeyError, TypeError, ValueError):
         return None
-    return [{c: _plain(v) for c, v in zip(wanted, row)} for row in rows.itertuples(index=False)]
+    return [{c: _plain(v) for c, v in zip(wanted, row, strict=True)} for row in rows.itertuples(index=False)]
 
 
 def _plain(value: Any) -> Any:
@@ -438,7 +446,7 @@ def _clean_site(data_docs_dir: Path) -> None:
             path.unlink()
 
 
-def _write_summary(result: GateResult, warehouse_path: Path) -> None:
+def _write_summary(result: GateResult, warehouse_path: Path, stamp: Mapping[str, Any]) -> None:
     payload = {
         "timestamp": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "passed": result.passed,
@@ -448,6 +456,7 @@ def _write_summary(result: GateResult, warehouse_path: Path) -> None:
         "failures": [_failure_json(f) for f in result.failures],
         "warnings": [_failure_json(f) for f in result.warnings],
         "timings_s": result.timings,
+        **stamp,
     }
     atomic_write(result.result_path, json.dumps(payload, indent=2, default=str) + "\n")
 

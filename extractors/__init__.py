@@ -1,22 +1,21 @@
-"""Extractors: one module per source, each writing only into the landing zone.
+"""The sources: one package per source, each with the same modules (discover, fetch, parse,
+records, schema) and exposing its Source (extractors.base) as `SOURCE`.
 
-Every module declares `DATASETS` (the records folders it writes under raw/<source>/records/, which
-dbt reads) and exposes the same four functions, so the CLI runs them in one go and an Airflow DAG
-can map the fetches over tasks:
-- `plan(ctx, report) -> list[str]`: discover the work items (e.g. file URLs), landing what it read;
-- `fetch(ctx, item, report)`: land one work item;
-- `refresh_records(ctx, report)`: derive records from the raw files held (offline);
-- `extract(ctx) -> ExtractReport`: all three.
+This registry stays cheap to import: the DAG files import it at parse time, where requests,
+bs4 and DuckDB must not be loaded, so a source's package is imported only when asked for.
 """
 
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from crossborder.core.errors import CrossborderError
 
-# Source name -> module. Modules are imported on demand so the CLI and DAGs start fast.
+if TYPE_CHECKING:
+    from extractors.base import Source
+
+# Source name -> its package.
 SOURCES: dict[str, str] = {
     "cbp": "extractors.cbp",
     "tip": "extractors.tip",
@@ -25,8 +24,11 @@ SOURCES: dict[str, str] = {
 }
 
 
-def extractor_module(name: str) -> ModuleType:
+def source(name: str) -> Source:
+    """The source called name (its package is imported on first use)."""
     try:
-        return importlib.import_module(SOURCES[name])
+        package = SOURCES[name]
     except KeyError:
         raise CrossborderError(f"unknown source {name!r} (known: {', '.join(sorted(SOURCES))})") from None
+    found: Source = importlib.import_module(package).SOURCE
+    return found

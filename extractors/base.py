@@ -1,12 +1,15 @@
-"""What every extractor shares: its context (client, landing zone, settings) and its report."""
+"""What every source shares: its context (client, landing zone, settings), its report, the Source
+base class, and the one extract that runs a source's steps."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar
 
 from crossborder.core.config import Settings, SourceSettings
-from crossborder.core.landing import LandingZone
+from crossborder.core.landing import LandingZone, ManifestEntry
 from crossborder.core.progress import Progress
 
 if TYPE_CHECKING:
@@ -72,7 +75,9 @@ class ExtractContext:
         client = HttpClient(settings.http, source_name, source.allowed_hosts, on_progress=progress.download)
         return cls(settings, source, client, LandingZone(settings.raw_dir, source_name), progress)
 
-    def fetch(self, url: str, *, kind: str, suffix: str = "", release_id: str | None = None, report: ExtractReport):
+    def fetch(
+        self, url: str, *, kind: str, suffix: str = "", release_id: str | None = None, report: ExtractReport
+    ) -> ManifestEntry:
         """Fetch and land one URL, counting it in the report."""
         entry = self.landing.fetch(self.client, url, kind=kind, suffix=suffix, release_id=release_id)
         report.checked += 1
@@ -84,16 +89,64 @@ class ExtractContext:
         return entry
 
 
-def extract_all(ctx: ExtractContext, source: str, plan, fetch, refresh_records) -> ExtractReport:
-    """The whole extract in one call: plan, fetch every item (a failed item is reported and the
-    others still land), then derive the records."""
+class OnFailedItem(Enum):
+    """What a work item that could not be landed (a FetchError) means for the extract."""
+
+    FAIL = "fail"  # a failure of the extract, named by URL; the other items still land
+    WARN = "warn"  # a warning only: the item is planned again next run
+
+
+class Source(ABC):
+    """A data source: what it lands (plan, then fetch per work item) and what it derives from
+    what is landed (refresh_records, offline). The registry (extractors.source) holds one
+    instance per source; the CLI runs `extract`, an Airflow DAG maps `fetch` over tasks."""
+
+    name: ClassVar[str]
+    # The records folders this source writes (raw/<name>/records/<dataset>/), which dbt reads;
+    # their columns are declared in dbt_project.yml (extractors.schema).
+    DATASETS: ClassVar[tuple[str, ...]]
+    # Bump when parsing changes: records are then re-derived from the raw files already held.
+    PARSER_VERSION: ClassVar[int]
+    on_failed_item: ClassVar[OnFailedItem] = OnFailedItem.FAIL
+    item_noun: ClassVar[str] = "work item"  # what a work item is, in messages
+
+    @abstractmethod
+    def plan(self, ctx: ExtractContext, report: ExtractReport) -> list[str]:
+        """Discover the work items (e.g. file URLs), landing what was read to find them."""
+
+    def fetch_context(self, ctx: ExtractContext) -> ExtractContext:
+        """The context work items are fetched with, made once per run (news widens the allowed hosts)."""
+        return ctx
+
+    @abstractmethod
+    def fetch(self, ctx: ExtractContext, item: str, report: ExtractReport) -> None:
+        """Land one work item; ctx comes from fetch_context."""
+
+    @abstractmethod
+    def refresh_records(self, ctx: ExtractContext, report: ExtractReport) -> None:
+        """(Re)derive the records of every landed input whose raw files or parser changed. Offline."""
+
+    def extract(self, ctx: ExtractContext) -> ExtractReport:
+        """The whole extract in one call: plan, fetch every item, derive the records."""
+        return extract_all(self, ctx)
+
+
+def extract_all(source: Source, ctx: ExtractContext) -> ExtractReport:
+    """Plan, fetch every work item (one that cannot be landed is handled by the source's
+    on_failed_item; the others still land), then derive the records."""
     from crossborder.core.http import FetchError
 
-    report = ExtractReport(source=source)
-    for item in plan(ctx, report):
-        try:
-            fetch(ctx, item, report)
-        except FetchError as exc:
-            report.failures.append(str(exc))
-    refresh_records(ctx, report)
+    report = ExtractReport(source=source.name)
+    items = source.plan(ctx, report)
+    if items:
+        item_ctx = source.fetch_context(ctx)
+        for item in items:
+            try:
+                source.fetch(item_ctx, item, report)
+            except FetchError as exc:
+                if source.on_failed_item is OnFailedItem.WARN:
+                    ctx.progress.say(f"    WARNING {source.item_noun} not landed: {exc} (retried next run)")
+                else:
+                    report.failures.append(str(exc))
+    source.refresh_records(ctx, report)
     return report

@@ -33,7 +33,8 @@ def atom(entries: list[dict], lang: str = "en") -> bytes:
             f'<link rel="alternate" href="{escape(entry["link"], {chr(34): "&quot;"})}"/>' if entry.get("link") else ""
         )
         parts.append(
-            f"<entry><title>{escape(entry.get('title', ''))}</title>{link}<id>{escape(entry.get('id', entry.get('link', 'urn:x')))}</id>"
+            f"<entry><title>{escape(entry.get('title', ''))}</title>{link}"
+            + f"<id>{escape(entry.get('id', entry.get('link', 'urn:x')))}</id>"
             + (f"<published>{entry['published']}</published>" if entry.get("published") else "")
             + (f"<summary>{escape(entry['summary'])}</summary>" if entry.get("summary") else "")
             + "</entry>"
@@ -94,6 +95,9 @@ def external_entity_feed(secret_file: Path) -> bytes:
 </channel></rss>""".encode()
 
 
-MALFORMED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>broken</title><item><title>Unclosed</item></channel></rss>'
+MALFORMED = (
+    b'<?xml version="1.0"?><rss version="2.0"><channel><title>broken</title>'
+    b"<item><title>Unclosed</item></channel></rss>"
+)
 
 SCRIPT_TITLE = "<script>alert('x')</script> Smuggling suspects held at border"

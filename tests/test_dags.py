@@ -223,7 +223,8 @@ bag = DagBag(dag_folder=sys.argv[1])
 done = time.perf_counter()
 heavy = sorted(m for m in ("dbt", "great_expectations", "requests", "duckdb", "bs4") if m in sys.modules)
 print(json.dumps({"parse_s": done - imported, "import_airflow_s": imported - started,
-                  "errors": {str(k): v for k, v in bag.import_errors.items()}, "heavy": heavy, "dags": sorted(bag.dags)}))
+                  "errors": {str(k): v for k, v in bag.import_errors.items()},
+                  "heavy": heavy, "dags": sorted(bag.dags)}))
 """
 
 

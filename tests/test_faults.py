@@ -95,7 +95,8 @@ def test_disk_full_while_landing_fails_cleanly_and_promotes_nothing(settings, si
     monkeypatch.setattr("crossborder.core.http.os.fdopen", fdopen)
     with pytest.raises(
         CrossborderError,
-        match=r"cbp: GET http://localhost:\d+/document/stats/nationwide-encounters: could not write the download to .*No space left on device",
+        match=r"cbp: GET http://localhost:\d+/document/stats/nationwide-encounters: "
+        r"could not write the download to .*No space left on device",
     ):
         extract(settings, ["cbp"], quiet)
     landing = LandingZone(settings.raw_dir, "cbp")
@@ -126,9 +127,11 @@ def test_two_warehouse_writers_at_once_the_second_refuses_clearly(settings, caps
 
 def test_two_extracts_of_one_source_at_once_the_second_refuses(settings, site, quiet):
     serve_good_cbp(site)
-    with file_lock(settings.raw_dir / "cbp" / ".lock", "an extract of cbp"):
-        with pytest.raises(CrossborderError, match="another crossborder process is running an extract of cbp"):
-            extract(settings, ["cbp"], quiet)
+    with (
+        file_lock(settings.raw_dir / "cbp" / ".lock", "an extract of cbp"),
+        pytest.raises(CrossborderError, match="another crossborder process is running an extract of cbp"),
+    ):
+        extract(settings, ["cbp"], quiet)
     assert not list(LandingZone(settings.raw_dir, "cbp").entries())
 
 

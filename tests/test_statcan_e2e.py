@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from crossborder.cli import EXIT_OK, main
-from tests.test_statcan import _serve, row, table, zipped
+from tests.statcan_samples import row, serve, table, zipped
 from tests.warehouse_utils import query
 
 pytestmark = pytest.mark.e2e
@@ -34,7 +34,7 @@ def test_run_source_statcan(env, site, monkeypatch):
     rows.append(
         row(year="2022", geo="Toronto, Ontario [35535]", statistic="Total, persons charged", value="", status="..")
     )
-    _serve(site, zipped(table(*rows)))
+    serve(site, zipped(table(*rows)))
 
     assert main(["run", "--source", "statcan"]) == EXIT_OK
     warehouse = env["CROSSBORDER_DATA_DIR"] + "/warehouse.duckdb"

@@ -108,7 +108,8 @@ def test_run_source_tip_builds_the_tip_marts(env, site, monkeypatch, capsys):
         warehouse,
         """
         select measure, value, evidence_sentence like 'The government reported investigating 31 cases%'
-        from marts.fct_tip_enforcement_figures where iso3 = 'MEX' and report_year = 2022 and measure <> 'victims_identified'
+        from marts.fct_tip_enforcement_figures
+        where iso3 = 'MEX' and report_year = 2022 and measure <> 'victims_identified'
         order by measure""",
     ) == [("convictions", 11, True), ("investigations", 31, True), ("prosecutions", 19, True)]
     assert {"Korea, North", "North Korea"} <= set(

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -15,10 +16,26 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crossborder.core.errors import CrossborderError
+from crossborder.core.files import is_sample_data
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "crossborder.toml"
 ENV_PREFIX = "CROSSBORDER_"
+
+# The quality gate's thresholds (expectations/ reads them through Settings.thresholds), by source:
+# each key and its type. They are keys of the source's section of the config file (overridable
+# from the environment like any key), with [sources.<name>.demo_overrides] applied instead over a
+# data directory holding the demo's sample data. Every one must be set (no default in code), and a
+# key of a source section that is neither a threshold nor a documented option of that section (a
+# key of the repository's config/crossborder.toml) is an error at load, naming it: a mistyped
+# threshold would otherwise be ignored silently.
+GATE_THRESHOLDS: dict[str, dict[str, type]] = {
+    "tip": {"min_countries_per_edition": int, "max_countries_per_edition": int, "max_countries_dropped": int},
+    "news": {"min_topic_share": float},
+    "statcan": {"required_provinces": list},
+}
+# Keys every source section may have besides its options.
+_SECTION_KEYS = ("base_url", "official_hosts", "demo_overrides")
 
 
 def _coerce(value: str, like: Any, name: str) -> Any:
@@ -65,7 +82,7 @@ class HttpSettings:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> HttpSettings:
-        known = {f for f in cls.__dataclass_fields__}
+        known = set(cls.__dataclass_fields__)
         missing = known - set(values)
         if missing:
             raise CrossborderError(f"config [http] lacks {', '.join(sorted(missing))}")
@@ -122,6 +139,19 @@ class Settings:
         except KeyError:
             known = ", ".join(sorted(self.sources)) or "none"
             raise CrossborderError(f"unknown source {name!r} (configured: {known})") from None
+
+    def thresholds(self, name: str) -> dict[str, Any]:
+        """The quality gate's thresholds of a source (GATE_THRESHOLDS), typed: its section's
+        values, or its demo_overrides where the data directory holds the demo's sample data."""
+        spec = GATE_THRESHOLDS.get(name)
+        if spec is None:
+            known = ", ".join(sorted(GATE_THRESHOLDS))
+            raise CrossborderError(f"source {name!r} has no quality gate thresholds (sources with some: {known})")
+        options = dict(self.source(name).options)
+        if is_sample_data(self.data_dir):
+            options.update(options.get("demo_overrides") or {})
+        where = f"config [sources.{name}] in {self.config_file}"
+        return {key: _threshold(options, key, kind, where) for key, kind in spec.items()}
 
     # Where things live under the data directory.
     @property
@@ -199,5 +229,69 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             official_hosts=tuple(values.pop("official_hosts", ())),
             options=values,
         )
+    _check_source_keys(raw.get("sources", {}), sources, config_file)
     data_dir = Path(environ.get(f"{ENV_PREFIX}DATA_DIR", "data")).expanduser().resolve()
     return Settings(data_dir=data_dir, http=http, sources=sources, config_file=config_file)
+
+
+def _threshold(options: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
+    """One gate threshold, checked against its type (an int is a valid float; text a valid list)."""
+    if key not in options:
+        near = difflib.get_close_matches(key, [k for k in options if isinstance(k, str)], n=1, cutoff=0.8)
+        hint = f" (is {near[0]} a typo of it?)" if near else ""
+        raise CrossborderError(f"{where} lacks the quality gate threshold {key}{hint}")
+    value = options[key]
+    if kind is list and isinstance(value, str):
+        value = [value]
+    ok = (
+        isinstance(value, list)
+        if kind is list
+        else isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and (kind is float or float(value).is_integer())
+    )
+    if not ok:
+        raise CrossborderError(
+            f"{where}: threshold {key} = {value!r} is not {'a list' if kind is list else 'a ' + kind.__name__}"
+        )
+    return list(value) if kind is list else kind(value)
+
+
+def _default_sections() -> dict[str, Any]:
+    try:
+        return tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8")).get("sources", {})
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _check_source_keys(
+    raw_sources: Mapping[str, Any], sources: Mapping[str, SourceSettings], config_file: Path
+) -> None:
+    """Every key of a source section (and of its demo_overrides) is known, and every gate threshold
+    is set and of its type; otherwise a CrossborderError naming the key and the known ones."""
+    documented = _default_sections()
+    for name, section in raw_sources.items():
+        thresholds = GATE_THRESHOLDS.get(name, {})
+        where = f"config [sources.{name}] in {config_file}"
+        if name in documented:
+            known = set(_SECTION_KEYS) | set(documented[name]) | set(thresholds)
+            overrides = section.get("demo_overrides") or {}
+            for key, table in [(k, f"[sources.{name}]") for k in section] + [
+                (k, f"[sources.{name}.demo_overrides]") for k in overrides
+            ]:
+                if key not in known or (table.endswith("demo_overrides]") and key in _SECTION_KEYS):
+                    near = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+                    hint = f" (did you mean {near[0]}?)" if near else ""
+                    raise CrossborderError(
+                        f"config {table} in {config_file}: unknown key {key}{hint}; "
+                        f"gate thresholds: {', '.join(sorted(thresholds)) or 'none'}; "
+                        f"other keys: {', '.join(sorted(known - set(thresholds)))}"
+                    )
+        if thresholds and name in sources:
+            options = dict(sources[name].options)
+            for key, kind in thresholds.items():
+                _threshold(options, key, kind, where)
+            overrides = options.get("demo_overrides") or {}
+            for key, kind in thresholds.items():
+                if key in overrides:
+                    _threshold(overrides, key, kind, f"config [sources.{name}.demo_overrides] in {config_file}")

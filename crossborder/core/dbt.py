@@ -71,7 +71,7 @@ def run_dbt(settings: Settings, database: Path, progress: Progress, *args: str) 
         if line:
             progress.say(f"    {line}")
     if process.wait() != 0:
-        errors = [l for l in tail if "ERROR" in l or "FAIL" in l or "Error" in l]
+        errors = [text for text in tail if "ERROR" in text or "FAIL" in text or "Error" in text]
         detail = (errors or list(tail))[-1] if tail else "no output"
         raise CrossborderError(
             f"dbt {args[0]} failed (exit {process.returncode}): {detail.strip()} "

@@ -45,7 +45,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 def atomic_write(
-    path: Path, content: str | bytes | IO[bytes] | Callable[[IO[Any]], None], *, text: bool = False
+    path: Path, content: str | bytes | IO[bytes] | Callable[[IO[Any]], object], *, text: bool = False
 ) -> None:
     """Write `path` through a temp file in the same folder, fsync and an atomic rename.
 
@@ -55,7 +55,8 @@ def atomic_write(
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     as_text = isinstance(content, str) or (text and callable(content))
     try:
-        with os.fdopen(fd, "w" if as_text else "wb", **({"encoding": "utf-8"} if as_text else {})) as out:
+        out: IO[Any] = os.fdopen(fd, "w", encoding="utf-8") if as_text else os.fdopen(fd, "wb")
+        with out:
             if isinstance(content, (str, bytes)):
                 out.write(content)
             elif callable(content):

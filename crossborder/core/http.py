@@ -126,7 +126,8 @@ class HttpClient:
         self.source = source
         self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
         self.session = session or requests.Session()
-        self.session.headers["User-Agent"] = user_agent(settings.project_url)
+        self._user_agent = user_agent(settings.project_url)
+        self.session.headers["User-Agent"] = self._user_agent
         self.session.headers["Accept-Encoding"] = "gzip, deflate"
         self._sleep = sleep
         self._limiter = HostRateLimiter(settings.requests_per_second_per_host, sleep, clock)
@@ -154,17 +155,17 @@ class HttpClient:
         if origin in self._robots:
             return self._robots[origin]
         robots_url = origin + "/robots.txt"
-        parser: RobotFileParser | None = RobotFileParser(robots_url)
+        parser: RobotFileParser | None = None
         try:
             response = self._request(robots_url, {})
             try:
-                if response.status_code >= 500:
-                    parser = None
-                elif response.status_code >= 400:
-                    parser.parse([])  # no robots.txt: everything allowed
-                else:
-                    body = response.raw.read(ROBOTS_MAX_BYTES, decode_content=True)
-                    parser.parse(body.decode("utf-8", errors="replace").splitlines())
+                if response.status_code < 500:
+                    parser = RobotFileParser(robots_url)
+                    if response.status_code >= 400:
+                        parser.parse([])  # no robots.txt: everything allowed
+                    else:
+                        body = response.raw.read(ROBOTS_MAX_BYTES, decode_content=True)
+                        parser.parse(body.decode("utf-8", errors="replace").splitlines())
             finally:
                 response.close()
         except (requests.RequestException, FetchError):
@@ -182,7 +183,7 @@ class HttpClient:
                 url,
                 "robots.txt could not be read (5xx or unreachable), so the host is treated as disallowed",
             )
-        if not parser.can_fetch(self.session.headers["User-Agent"], url):
+        if not parser.can_fetch(self._user_agent, url):
             raise RefusedURL(self.source, url, "disallowed by robots.txt")
 
     # -- transport ----------------------------------------------------------------------------
@@ -241,7 +242,8 @@ class HttpClient:
                             raise FetchError(
                                 self.source,
                                 url,
-                                f"HTTP {status} with Retry-After {retry_after:.0f}s, longer than the {self.settings.max_retry_after_s:.0f}s this client waits",
+                                f"HTTP {status} with Retry-After {retry_after:.0f}s, "
+                                f"longer than the {self.settings.max_retry_after_s:.0f}s this client waits",
                                 status,
                             )
                         delay = retry_after

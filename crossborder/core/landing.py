@@ -86,7 +86,7 @@ class LandingZone:
 
     def _reset_latest(self) -> None:
         self._latest: dict[str | None, dict[str, ManifestEntry]] = {}
-        self._manifest_read = (None, 0, 0)  # (inode, bytes read, lines read)
+        self._manifest_read: tuple[int | None, int, int] = (None, 0, 0)  # (inode, bytes read, lines read)
 
     def _catch_up(self) -> None:
         try:
@@ -147,12 +147,12 @@ class LandingZone:
     ) -> ManifestEntry:
         """GET url (conditionally, when its content is already held), land it, record the fetch."""
         previous = self.latest_by_url().get(url)
-        held = previous is not None and self.object_path(previous).exists()
+        held = previous if previous is not None and self.object_path(previous).exists() else None
         download = client.download(
             url,
             self.tmp_dir,
-            etag=previous.etag if held else None,
-            last_modified=previous.last_modified if held else None,
+            etag=held.etag if held else None,
+            last_modified=held.last_modified if held else None,
         )
         if download.status == 304:
             assert previous is not None
@@ -189,13 +189,6 @@ class LandingZone:
             )
         self._append(entry)
         return entry
-
-    def first_fetched_at(self, sha256: str) -> str | None:
-        """When this content was first landed (stable across re-runs, unlike the latest check)."""
-        for entry in self.entries():
-            if entry.sha256 == sha256 and entry.status == 200:
-                return entry.fetched_at
-        return None
 
     # -- parsed records ------------------------------------------------------------------------
     def records_path(self, dataset: str, name: str) -> Path:

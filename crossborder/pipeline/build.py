@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import extractors
 from crossborder.core.config import Settings
 from crossborder.core.dbt import run_dbt
 from crossborder.core.errors import CrossborderError
@@ -15,7 +16,7 @@ from crossborder.core.files import atomic_write, file_lock, private_files, share
 from crossborder.core.landing import LandingZone
 from crossborder.core.progress import Progress
 from crossborder.pipeline.extract import refresh
-from extractors import SOURCES, extractor_module
+from extractors import SOURCES
 
 
 def warehouse_lock(settings: Settings):
@@ -32,7 +33,9 @@ def check_records(settings: Settings) -> list[str]:
     present = []
     for source in SOURCES:
         landing = LandingZone(settings.raw_dir, source)
-        if any([landing.ensure_records_folder(dataset) for dataset in extractor_module(source).DATASETS]):
+        # every folder gets its placeholder, so no short-circuiting any() over a generator here
+        has_records = [landing.ensure_records_folder(dataset) for dataset in extractors.source(source).DATASETS]
+        if any(has_records):
             present.append(source)
     if not present:
         raise CrossborderError(

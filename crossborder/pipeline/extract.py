@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import extractors
 from crossborder.core.config import Settings
 from crossborder.core.errors import CrossborderError
 from crossborder.core.files import file_lock, private_files
 from crossborder.core.progress import Progress
-from extractors import extractor_module
 from extractors.base import ExtractContext, ExtractReport
 
 
@@ -21,11 +21,11 @@ def extract(settings: Settings, sources: Iterable[str], progress: Progress) -> l
     private_files()
     reports = []
     for name in sources:
-        module = extractor_module(name)
+        found = extractors.source(name)
         with progress.step(f"extract {name}"), _source_lock(settings, name):
             context = ExtractContext.create(settings, name, progress)
             context.landing.remove_stale_downloads()
-            report = module.extract(context)
+            report = found.extract(context)
         progress.say(f"    {report.summary()}")
         for failure in report.failures:
             progress.say(f"    FAILED {failure}")
@@ -48,7 +48,7 @@ def _raise_failures(report: ExtractReport) -> None:
 def plan_extract(settings: Settings, source: str, progress: Progress) -> list[str]:
     """Discover a source's work items (file URLs); raises if discovery failed."""
     report = ExtractReport(source=source)
-    items = extractor_module(source).plan(ExtractContext.create(settings, source, progress), report)
+    items = extractors.source(source).plan(ExtractContext.create(settings, source, progress), report)
     _raise_failures(report)
     return items
 
@@ -56,7 +56,8 @@ def plan_extract(settings: Settings, source: str, progress: Progress) -> list[st
 def fetch_item(settings: Settings, source: str, item: str, progress: Progress) -> dict:
     """Land one work item; returns what happened (for task logs and XCom)."""
     report = ExtractReport(source=source)
-    extractor_module(source).fetch(ExtractContext.create(settings, source, progress), item, report)
+    found = extractors.source(source)
+    found.fetch(found.fetch_context(ExtractContext.create(settings, source, progress)), item, report)
     return {"item": item, "downloaded": report.downloaded, "unchanged": report.unchanged}
 
 
@@ -64,7 +65,7 @@ def finish_extract(settings: Settings, source: str, progress: Progress) -> Extra
     """Derive records from everything landed; raises naming the file if any could not be parsed."""
     with _source_lock(settings, source):
         report = ExtractReport(source=source)
-        extractor_module(source).refresh_records(ExtractContext.create(settings, source, progress), report)
+        extractors.source(source).refresh_records(ExtractContext.create(settings, source, progress), report)
     _raise_failures(report)
     return report
 

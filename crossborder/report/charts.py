@@ -117,6 +117,10 @@ def month_axis(ax, months: Sequence[date]) -> None:
 
 
 def count_axis(ax, label: str) -> None:
+    """A count y-axis from 0. Call it after the data are drawn: it fixes the limits, and limits
+    fixed on an empty axis stay at 0-1, so every line drawn afterwards is off the chart."""
+    if not ax.has_data():
+        raise ValueError(f"count_axis({label!r}) on an axis with no data yet: draw the data first")
     ax.set_ylabel(label)
     ax.yaxis.set_major_formatter(FuncFormatter(thousands))
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))

@@ -124,4 +124,4 @@ TEMPLATE = """<!DOCTYPE html>
 <footer class="meta"><p>crossborder {{ version }}. Every table and column is described in the dbt docs (<code>crossborder docs</code>).</p></footer>
 </body>
 </html>
-"""
+"""  # noqa: E501 (HTML lines, kept whole for readability)

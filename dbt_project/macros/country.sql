@@ -10,7 +10,7 @@
     'Congo, Democratic Republic of the' -> 'congo democratic republic of the',
     'CÔTE D’IVOIRE' -> 'cote d ivoire', 'Timor-Leste' -> 'timor leste'.
     Python equivalent: unicodedata.normalize('NFD', s.lower()) without combining characters,
-    then re.sub('[^a-z0-9]+', ' ', s).strip() (extractors.tip.normalize_country_alias).
+    then re.sub('[^a-z0-9]+', ' ', s).strip() (extractors.text.normalize_country_alias).
 -#}
 {% macro normalize_country_alias(expr) -%}
     trim(regexp_replace(strip_accents(lower({{ expr }})), '[^a-z0-9]+', ' ', 'g'))

@@ -141,7 +141,9 @@ final as (
             when not compared.is_present and compared.previous_is_present then 'removed'
             when
                 {%- for name in measures %}
-                {{ unchanged_when.get(name, 'compared.' ~ name ~ ' is not distinct from compared.previous_' ~ name) }}
+                {#- in brackets: sqlfluff cannot parse `is [not] distinct from` in a select list
+                    otherwise (sqlfluff/sqlfluff#3284) #}
+                ({{ unchanged_when.get(name, 'compared.' ~ name ~ ' is not distinct from compared.previous_' ~ name) }})
                 {{- " and" if not loop.last }}
                 {%- endfor %}
                 then 'unchanged'

@@ -1,5 +1,5 @@
 {#-
-    Unit-test fixture for a CBP records source (a `format: sql` unit-test input).
+    Unit-test fixture for a records source (a `format: sql` unit-test input).
 
     dbt's dict fixtures look an input's columns up in the database, but a dbt-duckdb
     `external_location` source is no relation there ("relation doesn't exist"), so unit
@@ -8,23 +8,23 @@
         - input: source('cbp', 'encounters')
           format: sql
           rows: |
-            {% raw %}{{ source_fixture('encounters', [{'fiscal_year': 2024, ...}, ...]) }}{% endraw %}
+            {% raw %}{{ source_fixture('cbp', 'encounters', [{'fiscal_year': 2024, ...}, ...]) }}{% endraw %}
 
     ({% raw %} keeps dbt's YAML rendering from evaluating the call at parse time.)
-    It selects every column of var('cbp_record_columns')[table] (the same types the source's
-    read_json declares), cast to its type; columns a row leaves out are null. It reads no
-    file, so unit tests run whether or not records files exist.
+    It selects every column of var('record_columns')[source][table] (the same types the
+    source's read_json declares), cast to its type; columns a row leaves out are null. It reads
+    no file, so unit tests run whether or not records files exist.
 -#}
-{% macro source_fixture(table_name, rows) -%}
-    {%- set all_columns = var('cbp_record_columns') -%}
+{% macro source_fixture(source_name, table_name, rows) -%}
+    {%- set all_columns = var('record_columns').get(source_name, {}) -%}
     {%- if table_name not in all_columns -%}
-        {{ exceptions.raise_compiler_error("source_fixture: no columns declared for " ~ table_name ~ " in var cbp_record_columns") }}
+        {{ exceptions.raise_compiler_error("source_fixture: no columns declared for " ~ source_name ~ "." ~ table_name ~ " in var record_columns") }}
     {%- endif -%}
     {%- set columns = all_columns[table_name] -%}
     {%- for row in rows -%}
         {%- for key in row -%}
             {%- if key not in columns -%}
-                {{ exceptions.raise_compiler_error("source_fixture: " ~ table_name ~ " has no column " ~ key) }}
+                {{ exceptions.raise_compiler_error("source_fixture: " ~ source_name ~ "." ~ table_name ~ " has no column " ~ key) }}
             {%- endif -%}
         {%- endfor %}
     select

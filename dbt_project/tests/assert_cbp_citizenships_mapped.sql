@@ -11,7 +11,10 @@ unmapped as (
 
 )
 
-select error('CBP citizenship value(s) not in dim_country aliases nor country_buckets: '
-             || string_agg(coalesce(citizenship, '(null)'), ', ' order by citizenship)) as unmapped_citizenships
+select
+    error(
+        'CBP citizenship value(s) not in dim_country aliases nor country_buckets: '
+        || string_agg(coalesce(citizenship, '(null)'), ', ' order by citizenship)
+    ) as unmapped_citizenships
 from unmapped
 having count(*) > 0

@@ -1,7 +1,10 @@
 """The shape every suite module uses: a ``Check`` is one GX suite over one SQL query.
 
 Helpers here build common GX expectations. They import Great Expectations inside the
-function, so defining checks stays cheap; only the gate calls them.
+function, so defining checks stays cheap; only the gate calls them. There is no not-null,
+accepted-values or uniqueness helper on purpose: structure (types, keys, grain, relationships,
+accepted values) is dbt's side of the gate (docs/quality-gate.md); suites judge volume,
+coverage, plausible values, reconciliation and anomalies.
 """
 
 from __future__ import annotations
@@ -52,12 +55,6 @@ def row_count_between(min_value: int, max_value: int) -> list[Any]:
     return [gxe.ExpectTableRowCountToBeBetween(min_value=min_value, max_value=max_value)]
 
 
-def not_null(columns: Iterable[str]) -> list[Any]:
-    import great_expectations.expectations as gxe
-
-    return [gxe.ExpectColumnValuesToNotBeNull(column=column) for column in columns]
-
-
 def at_least(columns: Iterable[str], min_value: float) -> list[Any]:
     import great_expectations.expectations as gxe
 
@@ -68,12 +65,6 @@ def in_set(column: str, values: Sequence[Any]) -> list[Any]:
     import great_expectations.expectations as gxe
 
     return [gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(values))]
-
-
-def unique_together(columns: Sequence[str]) -> list[Any]:
-    import great_expectations.expectations as gxe
-
-    return [gxe.ExpectCompoundColumnsToBeUnique(column_list=list(columns))]
 
 
 def equal_to(column: str, value: float) -> list[Any]:

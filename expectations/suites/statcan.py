@@ -1,44 +1,36 @@
-"""Quality gate suites for Statistics Canada (table 35-10-0177-01) and the cross-border marts.
+"""Quality gate suites for Statistics Canada (table 35-10-0177-01).
 
-* the fact: keys present, one row per year x geography x violation x statistic, no negative
-  value (incidents, rates, persons charged);
+The gate's side of the split (docs/quality-gate.md); dbt tests the fact's keys, grain and
+accepted values. Here:
+* the fact: rows present, no negative value (incidents, rates, persons charged);
 * every province present each year: the provinces required are configuration
   ([sources.statcan] required_provinces: StatCan codes, or "source" for every province or
   territory the table itself lists in any year, so a sample table with a few provinces is
-  judged on those); a missing (year, province) is named;
-* the marts reconcile with their facts (joins that lose no rows): mart totals equal the fact
-  totals they are built from (expectations.suites.marts, run with this source's suites since
-  the marts are what it adds).
+  judged on those), read from the Settings the gate is given; a missing (year, province) is named.
+
+The cross-border marts StatCan feeds (mart_canada_us_year) are judged by
+expectations.suites.cross_border, which runs whatever sources were built.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from crossborder.core.config import Settings, load_settings
-from expectations.suites import marts
-from expectations.suites.base import Check, at_least, in_set, not_null, row_count_between, unique_together
+from crossborder.core.config import Settings
+from expectations.suites.base import Check, at_least, in_set, row_count_between
 
 FACT = "marts.fct_statcan_trafficking_incidents"
 MAX_ROWS = 10_000_000
 
 
-def required_provinces(settings: Settings | None = None) -> list[str]:
+def required_provinces(settings: Settings) -> list[str]:
     """StatCan province codes that must be present every year; ["source"] = those the table lists."""
-    settings = settings or load_settings()
-    value = settings.source("statcan").options.get("required_provinces", ["source"])
-    if isinstance(value, str):
-        value = [value]
+    value = settings.thresholds("statcan")["required_provinces"]
     return [str(v).strip() for v in value if str(v).strip()]
 
 
 def _fact() -> list[Any]:
-    return [
-        *row_count_between(1, MAX_ROWS),
-        *not_null(("ref_year", "geography", "violation", "statistic", "geography_level")),
-        *at_least(["value"], 0),
-        *unique_together(("ref_year", "geography", "violation", "statistic")),
-    ]
+    return [*row_count_between(1, MAX_ROWS), *at_least(["value"], 0)]
 
 
 def _provinces_sql(codes: list[str]) -> str:
@@ -70,8 +62,8 @@ def _provinces() -> list[Any]:
     return [*in_set("is_present", [True])]
 
 
-def checks() -> list[Check]:
-    codes = required_provinces()
+def checks(settings: Settings) -> list[Check]:
+    codes = required_provinces(settings)
     return [
         Check(
             name=FACT,
@@ -79,7 +71,7 @@ def checks() -> list[Check]:
             tables=(FACT,),
             expectations=_fact,
             id_columns=("ref_year", "geography", "violation", "statistic"),
-            description="StatCan trafficking incidents: keys present, unique, no negative value.",
+            description="StatCan trafficking incidents: rows present, no negative value.",
         ),
         Check(
             name="statcan.provinces_each_year",
@@ -92,5 +84,4 @@ def checks() -> list[Check]:
                 f"(required: {', '.join(codes)}; 'source' = every one the table lists)."
             ),
         ),
-        *marts.checks(),
     ]

@@ -53,3 +53,35 @@ def test_a_failure_before_publish_stops_the_run(recorded, monkeypatch):
     monkeypatch.setattr(steps, "STEPS", patched)
     assert main(["--quiet", "run", "--source", "cbp"]) == EXIT_FAILED
     assert recorded == ["extract", "build"]
+
+
+def _landed_long_ago(data_dir, source: str, days: int) -> None:
+    """One file fetch of `source`, `days` ago, in its manifest."""
+    import json
+    from dataclasses import asdict
+    from datetime import UTC, datetime, timedelta
+
+    from crossborder.core.landing import ManifestEntry
+
+    when = (datetime.now(UTC) - timedelta(days=days)).isoformat(timespec="seconds")
+    entry = ManifestEntry(source, "http://x/f.csv", "http://x/f.csv", "file", when, 200, 3, "ab" * 32, "objects/ab/x")
+    manifest = data_dir / "raw" / source / "manifest.jsonl"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text(json.dumps(asdict(entry)) + "\n")
+
+
+def test_the_dags_freshness_step_checks_every_source_and_fails_on_a_stale_one(tmp_path, monkeypatch):
+    """The warehouse DAG builds its context with RunContext.for_data_dir: every source is checked."""
+    from crossborder.core.config import load_settings
+    from crossborder.core.errors import StaleSource
+    from crossborder.core.progress import Progress
+    from extractors import SOURCES
+
+    monkeypatch.setenv("CROSSBORDER_DATA_DIR", str(tmp_path / "data"))
+    settings = load_settings()
+    ctx = steps.RunContext.for_data_dir(settings, Progress(quiet=True))
+    assert ctx.sources == list(SOURCES) and ctx.demo is False
+    steps.FRESHNESS.run(ctx)  # nothing landed anywhere: nothing is stale
+    _landed_long_ago(settings.data_dir, "cbp", days=400)
+    with pytest.raises(StaleSource, match="cbp"):
+        steps.FRESHNESS.run(ctx)

@@ -16,7 +16,10 @@ citizenships as (
 
 aliases as (
 
-    select alias_normalized, iso3 from {{ ref('int_country__aliases') }}
+    select
+        alias_normalized,
+        iso3
+    from {{ ref('int_country__aliases') }}
 
 ),
 

@@ -21,9 +21,10 @@ current_rows as (
     select drug_seizures.*
     from drug_seizures
     inner join fiscal_year_sources
-        on  drug_seizures.series = fiscal_year_sources.series
-        and drug_seizures.fiscal_year = fiscal_year_sources.fiscal_year
-        and drug_seizures.release_id = fiscal_year_sources.release_id
+        on
+            drug_seizures.series = fiscal_year_sources.series
+            and drug_seizures.fiscal_year = fiscal_year_sources.fiscal_year
+            and drug_seizures.release_id = fiscal_year_sources.release_id
 
 )
 

@@ -21,9 +21,10 @@ current_rows as (
     select encounters.*
     from encounters
     inner join fiscal_year_sources
-        on  encounters.series = fiscal_year_sources.series
-        and encounters.fiscal_year = fiscal_year_sources.fiscal_year
-        and encounters.release_id = fiscal_year_sources.release_id
+        on
+            encounters.series = fiscal_year_sources.series
+            and encounters.fiscal_year = fiscal_year_sources.fiscal_year
+            and encounters.release_id = fiscal_year_sources.release_id
 
 )
 

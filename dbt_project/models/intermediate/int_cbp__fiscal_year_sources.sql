@@ -20,14 +20,24 @@ release_fiscal_years as (
 
     select distinct
         'encounters' as dataset,
-        series, release_id, release_published, release_last_fy, release_month, fiscal_year
+        series,
+        release_id,
+        release_published,
+        release_last_fy,
+        release_month,
+        fiscal_year
     from encounters
 
     union
 
     select distinct
         'drug_seizures' as dataset,
-        series, release_id, release_published, release_last_fy, release_month, fiscal_year
+        series,
+        release_id,
+        release_published,
+        release_last_fy,
+        release_month,
+        fiscal_year
     from drug_seizures
 
 ),

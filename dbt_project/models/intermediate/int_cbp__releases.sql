@@ -18,16 +18,32 @@ drug_seizures as (
 release_rows as (
 
     select
-        dataset, series, release_id, release_folder, release_published,
-        release_first_fy, release_last_fy, release_month, source_url, raw_sha256,
+        dataset,
+        series,
+        release_id,
+        release_folder,
+        release_published,
+        release_first_fy,
+        release_last_fy,
+        release_month,
+        source_url,
+        raw_sha256,
         fiscal_year
     from encounters
 
     union all
 
     select
-        dataset, series, release_id, release_folder, release_published,
-        release_first_fy, release_last_fy, release_month, source_url, raw_sha256,
+        dataset,
+        series,
+        release_id,
+        release_folder,
+        release_published,
+        release_first_fy,
+        release_last_fy,
+        release_month,
+        source_url,
+        raw_sha256,
         fiscal_year
     from drug_seizures
 

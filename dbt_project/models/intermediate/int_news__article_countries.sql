@@ -18,9 +18,13 @@ articles as (
 
 aliases as (
 
-    select alias, alias_normalized, iso3
+    select
+        alias,
+        alias_normalized,
+        iso3
     from {{ ref('int_country__aliases') }}
-    where alias_kind <> 'abbreviation'
+    where
+        alias_kind <> 'abbreviation'
         and alias_normalized <> ''
 
 ),
@@ -33,8 +37,11 @@ matches as (
         aliases.alias,
         aliases.alias_normalized,
         -- whole-word occurrences: the padded text with the padded alias removed, measured
-        (length(articles.padded_text) - length(replace(articles.padded_text, ' ' || aliases.alias_normalized || ' ', '')))
-            // length(' ' || aliases.alias_normalized || ' ') as occurrences
+        (
+            length(articles.padded_text)
+            - length(replace(articles.padded_text, ' ' || aliases.alias_normalized || ' ', ''))
+        )
+        // length(' ' || aliases.alias_normalized || ' ') as occurrences
     from articles
     inner join aliases
         on contains(articles.padded_text, ' ' || aliases.alias_normalized || ' ')
@@ -46,9 +53,10 @@ standalone as (
     select matches.*
     from matches
     where not exists (
-        select 1
+        select 1 as found
         from matches as longer
-        where longer.article_id = matches.article_id
+        where
+            longer.article_id = matches.article_id
             and length(longer.alias_normalized) > length(matches.alias_normalized)
             and contains(' ' || longer.alias_normalized || ' ', ' ' || matches.alias_normalized || ' ')
             and longer.occurrences >= matches.occurrences
@@ -62,7 +70,7 @@ final as (
         article_id,
         iso3,
         list_sort(list_distinct(list(alias))) as matched_aliases,
-        sum(occurrences)::bigint as mention_count
+        cast(sum(occurrences) as bigint) as mention_count
     from standalone
     group by article_id, iso3
 

@@ -9,7 +9,11 @@ with
 
 articles as (
 
-    select article_id, simhash, title_normalized from {{ ref('int_news__articles') }}
+    select
+        article_id,
+        simhash,
+        title_normalized
+    from {{ ref('int_news__articles') }}
 
 ),
 
@@ -27,23 +31,29 @@ bands as (
 
 simhash_pairs as (
 
-    select distinct a.article_id, b.article_id as other_id
+    select distinct
+        a.article_id,
+        b.article_id as other_id
     from bands as a
     inner join bands as b
-        on a.band = b.band
-        and a.band_value = b.band_value
-        and a.article_id <> b.article_id
+        on
+            a.band = b.band
+            and a.band_value = b.band_value
+            and a.article_id <> b.article_id
     where bit_count(xor(a.simhash, b.simhash)) <= 3
 
 ),
 
 title_pairs as (
 
-    select a.article_id, b.article_id as other_id
+    select
+        a.article_id,
+        b.article_id as other_id
     from articles as a
     inner join articles as b
-        on a.title_normalized = b.title_normalized
-        and a.article_id <> b.article_id
+        on
+            a.title_normalized = b.title_normalized
+            and a.article_id <> b.article_id
     where len(string_split(a.title_normalized, ' ')) >= 6
 
 ),

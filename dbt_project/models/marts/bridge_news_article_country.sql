@@ -11,7 +11,11 @@ matches as (
 
 countries as (
 
-    select iso3, iso2, country_name from {{ ref('dim_country') }}
+    select
+        iso3,
+        iso2,
+        country_name
+    from {{ ref('dim_country') }}
 
 ),
 

@@ -18,7 +18,7 @@ ranked as (
             order by
                 case dataset when 'encounters' then 0 else 1 end,
                 row_count desc,
-                area_of_responsibility
+                area_of_responsibility asc
         ) as preference
     from spellings
 

@@ -31,7 +31,7 @@ final as (
         countries.region,
         countries.continent,
         countries.is_territory,
-        coalesce(aliases.aliases, []::varchar[]) as aliases
+        coalesce(aliases.aliases, cast([] as varchar[])) as aliases
     from countries
     left join aliases
         on countries.iso3 = aliases.iso3

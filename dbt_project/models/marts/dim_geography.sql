@@ -63,13 +63,15 @@ us as (
         aors.aor_abbv as abbreviation,
         aors.component as cbp_component,
         case
-            when list_contains(aor_regions.land_border_regions, 'Northern Land Border')
+            when
+                list_contains(aor_regions.land_border_regions, 'Northern Land Border')
                 or list_contains(aor_seizure_regions.seizure_regions, 'Northern Border') then 'Northern Land Border'
-            when list_contains(aor_regions.land_border_regions, 'Southwest Land Border')
+            when
+                list_contains(aor_regions.land_border_regions, 'Southwest Land Border')
                 or list_contains(aor_seizure_regions.seizure_regions, 'Southwest Border') then 'Southwest Land Border'
             else 'Other'
         end as land_border_region,
-        coalesce(aor_regions.land_border_regions, []::varchar[]) as land_border_regions,
+        coalesce(aor_regions.land_border_regions, cast([] as varchar[])) as land_border_regions,
         cast(null as varchar) as statcan_code,
         cast(null as varchar) as dguid,
         cast(null as varchar) as region
@@ -90,7 +92,7 @@ ca as (
         provinces.province_abbr as abbreviation,
         cast(null as varchar) as cbp_component,
         cast(null as varchar) as land_border_region,
-        []::varchar[] as land_border_regions,
+        cast([] as varchar[]) as land_border_regions,
         provinces.province_code as statcan_code,
         coalesce(statcan_dguids.dguid, provinces.dguid_2021) as dguid,
         provinces.region

@@ -1,10 +1,10 @@
 -- Every release of every encounters grain key, compared with the previous release covering
--- its fiscal year (see macros/release_revisions.sql). What changed:
+-- its fiscal year (see macros/release_revisions.sql); the grain is fct_border_encounters' (its
+-- config.meta.grain, macros/grain.sql). What changed:
 --   where change_type in ('revised', 'added', 'removed')
 {{ release_revisions(
     staging_model='stg_cbp__encounters',
     dataset='encounters',
-    grain=['month_start', 'component', 'land_border_region', 'aor_code', 'demographic',
-           'citizenship', 'title_of_authority', 'encounter_type'],
+    grain=grain_of('fct_border_encounters'),
     measures={'encounter_count': 'bigint'},
 ) }}

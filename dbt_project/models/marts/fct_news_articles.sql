@@ -18,7 +18,9 @@ story_groups as (
 
 group_sizes as (
 
-    select story_group_id, count(*) as story_group_size
+    select
+        story_group_id,
+        count(*) as story_group_size
     from story_groups
     group by story_group_id
 
@@ -26,7 +28,9 @@ group_sizes as (
 
 countries as (
 
-    select article_id, list_sort(list(iso3)) as countries
+    select
+        article_id,
+        list_sort(list(iso3)) as countries
     from {{ ref('int_news__article_countries') }}
     group by article_id
 
@@ -53,7 +57,7 @@ final as (
         articles.topics,
         len(articles.topics) > 0 as is_on_topic,
         articles.border_regions,
-        coalesce(countries.countries, []::varchar[]) as countries,
+        coalesce(countries.countries, cast([] as varchar[])) as countries,
         story_groups.story_group_id,
         group_sizes.story_group_size,
         articles.page_fetched,

@@ -7,23 +7,33 @@ with
 
 articles as (
 
-    select article_id, published_date, topics
+    select
+        article_id,
+        published_date,
+        topics
     from {{ ref('fct_news_articles') }}
-    where published_date is not null
+    where
+        published_date is not null
         and len(topics) > 0
 
 ),
 
 article_topics as (
 
-    select article_id, published_date, unnest(topics) as topic
+    select
+        article_id,
+        published_date,
+        unnest(topics) as topic
     from articles
 
 ),
 
 bridge as (
 
-    select article_id, iso3 from {{ ref('bridge_news_article_country') }}
+    select
+        article_id,
+        iso3
+    from {{ ref('bridge_news_article_country') }}
 
 ),
 

@@ -42,8 +42,9 @@ final as (
         incidents.raw_sha256
     from incidents
     left join provinces
-        on incidents.geography_level = 'province_territory'
-        and incidents.geography_code = provinces.province_code
+        on
+            incidents.geography_level = 'province_territory'
+            and incidents.geography_code = provinces.province_code
 
 )
 

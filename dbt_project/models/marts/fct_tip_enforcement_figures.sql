@@ -28,8 +28,9 @@ final as (
         figures.page_url as source_url
     from figures
     inner join pages
-        on figures.report_year = pages.report_year
-        and figures.page_url = pages.page_url
+        on
+            figures.report_year = pages.report_year
+            and figures.page_url = pages.page_url
 
 )
 

@@ -28,8 +28,9 @@ final as (
         sections.page_url as source_url
     from sections
     inner join pages
-        on sections.report_year = pages.report_year
-        and sections.page_url = pages.page_url
+        on
+            sections.report_year = pages.report_year
+            and sections.page_url = pages.page_url
 
 )
 

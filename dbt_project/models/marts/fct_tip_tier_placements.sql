@@ -33,8 +33,9 @@ with_previous as (
     left join editions as previous_edition
         on previous_edition.report_year = pages.report_year - 1
     left join pages as previous
-        on previous.iso3 = pages.iso3
-        and previous.report_year = pages.report_year - 1
+        on
+            pages.iso3 = previous.iso3
+            and previous.report_year = pages.report_year - 1
 
 ),
 

@@ -25,9 +25,12 @@ canada as (
 
 canada_rate as (
 
-    select ref_year as year, max(value) as ca_rate_trafficking_in_persons_per_100k
+    select
+        ref_year as year,
+        max(value) as ca_rate_trafficking_in_persons_per_100k
     from {{ ref('fct_statcan_trafficking_incidents') }}
-    where geography_level = 'country' and violation_name = 'Trafficking in persons'
+    where
+        geography_level = 'country' and violation_name = 'Trafficking in persons'
         and statistic = 'Rate per 100,000 population'
     group by all
 
@@ -37,14 +40,18 @@ by_province as (
 
     select
         ref_year as year,
-        map_from_entries(list({'key': geography_name, 'value': total} order by geography_name)) as ca_incidents_by_province,
+        map_from_entries(list({ 'key': geography_name, 'value': total } order by geography_name))
+            as ca_incidents_by_province,
         count(*) as ca_provinces_reporting
     from (
-        select ref_year, geography_name, sum(value) as total
+        select
+            ref_year,
+            geography_name,
+            sum(value) as total
         from statcan
         where geography_level = 'province_territory' and value is not null
         group by all
-    )
+    ) as province_totals
     group by all
 
 ),
@@ -63,9 +70,11 @@ tip as (
 
 encounters as (
 
-    select fiscal_year as year, sum(encounter_count) as cbp_northern_encounters
+    select
+        fiscal_year as year,
+        sum(encounter_count) as cbp_northern_encounters
     from {{ ref('fct_border_encounters') }}
-    where land_border_region = 'Northern Land Border'
+    where land_border_region in ({{ cbp_regions('encounters', ['northern']) }})
     group by all
 
 ),
@@ -77,7 +86,7 @@ fentanyl as (
         sum(event_count) as cbp_northern_fentanyl_events,
         sum(quantity_lbs) as cbp_northern_fentanyl_lbs
     from {{ ref('fct_drug_seizures') }}
-    where region = 'Northern Border' and lower(drug_type) like 'fentanyl%'
+    where region in ({{ cbp_regions('drug_seizures', ['northern']) }}) and lower(drug_type) like 'fentanyl%'
     group by all
 
 ),

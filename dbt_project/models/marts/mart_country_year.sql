@@ -6,14 +6,23 @@ with
 
 placements as (
 
-    select iso3, report_year as year, placement, tier_rank, movement
+    select
+        iso3,
+        report_year as year,
+        placement,
+        tier_rank,
+        movement
     from {{ ref('fct_tip_tier_placements') }}
 
 ),
 
 citizenships as (
 
-    select citizenship, iso3 from {{ ref('int_cbp__citizenships') }} where iso3 is not null
+    select
+        citizenship,
+        iso3
+    from {{ ref('int_cbp__citizenships') }}
+    where iso3 is not null
 
 ),
 
@@ -23,9 +32,15 @@ encounters as (
         citizenships.iso3,
         enc.fiscal_year as year,
         sum(enc.encounter_count) as cbp_encounters,
-        sum(enc.encounter_count) filter (where enc.land_border_region = 'Southwest Land Border') as cbp_encounters_southwest_border,
-        sum(enc.encounter_count) filter (where enc.land_border_region = 'Northern Land Border') as cbp_encounters_northern_border,
-        sum(enc.encounter_count) filter (where enc.land_border_region not in ('Southwest Land Border', 'Northern Land Border')) as cbp_encounters_other_region
+        sum(enc.encounter_count) filter (
+            where enc.land_border_region in ({{ cbp_regions('encounters', ['southwest']) }})
+        ) as cbp_encounters_southwest_border,
+        sum(enc.encounter_count) filter (
+            where enc.land_border_region in ({{ cbp_regions('encounters', ['northern']) }})
+        ) as cbp_encounters_northern_border,
+        sum(enc.encounter_count) filter (
+            where enc.land_border_region not in ({{ cbp_regions('encounters', ['southwest', 'northern']) }})
+        ) as cbp_encounters_other_region
     from {{ ref('fct_border_encounters') }} as enc
     inner join citizenships
         on enc.citizenship = citizenships.citizenship
@@ -49,17 +64,30 @@ news as (
 
 keys as (
 
-    select iso3, year from placements
+    select
+        iso3,
+        year
+    from placements
     union
-    select iso3, year from encounters
+    select
+        iso3,
+        year
+    from encounters
     union
-    select iso3, year from news
+    select
+        iso3,
+        year
+    from news
 
 ),
 
 countries as (
 
-    select iso3, country_name, region from {{ ref('dim_country') }}
+    select
+        iso3,
+        country_name,
+        region
+    from {{ ref('dim_country') }}
 
 ),
 

@@ -15,7 +15,7 @@ encounters as (
         sum(encounter_count) filter (where encounter_type = 'Inadmissibles') as inadmissibles,
         sum(encounter_count) filter (where encounter_type = 'Expulsions') as expulsions
     from {{ ref('fct_border_encounters') }}
-    where land_border_region = 'Northern Land Border'
+    where land_border_region in ({{ cbp_regions('encounters', ['northern']) }})
     group by all
 
 ),
@@ -31,12 +31,14 @@ seizures as (
         sum(quantity_lbs) filter (where lower(drug_type) like 'cocaine%') as cocaine_lbs,
         sum(quantity_lbs) filter (where lower(drug_type) like 'heroin%') as heroin_lbs,
         sum(quantity_lbs) filter (where lower(drug_type) like 'marijuana%') as marijuana_lbs,
-        sum(quantity_lbs) filter (where not (lower(drug_type) like 'fentanyl%' or lower(drug_type) like 'methamphetamine%'
-            or lower(drug_type) like 'cocaine%' or lower(drug_type) like 'heroin%' or lower(drug_type) like 'marijuana%')) as other_drugs_lbs,
+        sum(quantity_lbs) filter (where not (
+            lower(drug_type) like 'fentanyl%' or lower(drug_type) like 'methamphetamine%'
+            or lower(drug_type) like 'cocaine%' or lower(drug_type) like 'heroin%' or lower(drug_type) like 'marijuana%'
+        )) as other_drugs_lbs,
         sum(event_count) as seizure_events,
         sum(quantity_lbs) as seizures_lbs
     from {{ ref('fct_drug_seizures') }}
-    where region = 'Northern Border'
+    where region in ({{ cbp_regions('drug_seizures', ['northern']) }})
     group by all
 
 ),
@@ -44,10 +46,11 @@ seizures as (
 news as (
 
     select
-        date_trunc('month', published_date)::date as month_start,
+        cast(date_trunc('month', published_date) as date) as month_start,
         count(*) as news_articles_northern_border
     from {{ ref('fct_news_articles') }}
-    where published_date is not null
+    where
+        published_date is not null
         and list_contains(border_regions, 'northern')
     group by all
 
@@ -55,21 +58,36 @@ news as (
 
 keys as (
 
-    select month_start, aor_code from encounters
+    select
+        month_start,
+        aor_code
+    from encounters
     union
-    select month_start, aor_code from seizures
+    select
+        month_start,
+        aor_code
+    from seizures
 
 ),
 
 aors as (
 
-    select aor_code, area_of_responsibility, component from {{ ref('dim_area_of_responsibility') }}
+    select
+        aor_code,
+        area_of_responsibility,
+        component
+    from {{ ref('dim_area_of_responsibility') }}
 
 ),
 
 dates as (
 
-    select date_day, calendar_year, fiscal_year, fiscal_month from {{ ref('dim_date') }}
+    select
+        date_day,
+        calendar_year,
+        fiscal_year,
+        fiscal_month
+    from {{ ref('dim_date') }}
 
 ),
 

@@ -30,8 +30,8 @@ renamed as (
         published_raw,
         published_flag,
         language,
-        coalesce(topics, []::varchar[]) as topics,
-        coalesce(border_regions, []::varchar[]) as border_regions,
+        coalesce(topics, cast([] as varchar[])) as topics,
+        coalesce(border_regions, cast([] as varchar[])) as border_regions,
         simhash
     from source
 

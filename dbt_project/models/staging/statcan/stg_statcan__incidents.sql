@@ -20,7 +20,9 @@ renamed as (
         dguid,
         case
             when geography_code is null and geography_name = 'Canada' then 'country'
-            when regexp_full_match(coalesce(geography_code, ''), '(1[0-3]|24|35|4[678]|59|6[0-2])') then 'province_territory'
+            when
+                regexp_full_match(coalesce(geography_code, ''), '(1[0-3]|24|35|4[678]|59|6[0-2])')
+                then 'province_territory'
             when regexp_full_match(coalesce(geography_code, ''), '[0-9]{5}') then 'census_metropolitan_area'
             else 'other'
         end as geography_level,

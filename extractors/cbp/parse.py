@@ -1,0 +1,76 @@
+"""Parsing one CBP release CSV into records (pure: bytes or a byte stream in, records out).
+
+The header is checked against the series' column map by name (the order may change); every
+row is typed by CBP's rules; a row that cannot be read is rejected with its line and reason,
+never dropped silently. See docs/cbp-records.md.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import re
+from collections.abc import Iterator
+from typing import IO, Any
+
+from extractors.cbp.discover import Release
+from extractors.cbp.schema import DECIMAL_FIELDS, INTEGER_FIELDS, MAY_BE_EMPTY, MONTHS, SERIES
+from extractors.csv_files import DECIMAL, INTEGER, CsvTable, RowLog, SchemaError, header_problems, refuse_html
+
+_FISCAL_YEAR = re.compile(r"^(?P<year>\d{4})(?:\s*\(FYTD\))?$", re.IGNORECASE)
+_SNIFF = 1 << 20  # bytes read to decide the encoding
+
+
+def _text_stream(data: IO[bytes]) -> io.TextIOWrapper:
+    """Decode UTF-8 (BOM or not); fall back to cp1252 when the start is not UTF-8."""
+    head = data.read(_SNIFF)
+    data.seek(0)
+    try:
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) < _SNIFF)
+        encoding = "utf-8-sig"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    return io.TextIOWrapper(data, encoding=encoding, newline="")
+
+
+def parse_release_csv(
+    data: IO[bytes] | bytes, release: Release, raw_sha256: str, log: RowLog, name: str = ""
+) -> Iterator[dict[str, Any]]:
+    """Records of one CBP CSV file, each with the release's provenance. Bad rows go to log.rejects;
+    a file that is not the series' table raises SchemaError naming it (name, else the URL)."""
+    where = f"cbp: {name or release.url}"
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    refuse_html(stream.read(512), where, "a CSV file")
+    stream.seek(0)
+    table = CsvTable(_text_stream(stream), name=where, log=log)
+    header = table.header()
+    columns = SERIES[release.series][1]
+    problems = header_problems(header, columns)
+    if problems:
+        raise SchemaError(f"{where}: header does not match the {release.series} schema: {'; '.join(problems)}")
+    fields = {columns[column]: index for index, column in enumerate(header)}
+    provenance = release.provenance()
+    for line, record in table.records(fields, _type_record, width=len(header)):
+        yield {**provenance, **record, "raw_sha256": raw_sha256, "source_row": line}
+
+
+def _type_record(record: dict[str, Any]) -> str | None:
+    """Type the numeric fields in place; return why the row is unreadable, or None."""
+    year = _FISCAL_YEAR.match(record["fiscal_year_label"])
+    if not year:
+        return f"fiscal year {record['fiscal_year_label']!r} is not a year"
+    record["fiscal_year"] = int(year["year"])
+    if record["month_abbv"].upper() not in MONTHS:
+        return f"month {record['month_abbv']!r} is not a month abbreviation"
+    for key in INTEGER_FIELDS & record.keys():
+        if not INTEGER.match(record[key]):
+            return f"{key} {record[key]!r} is not a whole number"
+        record[key] = int(record[key])
+    for key in DECIMAL_FIELDS & record.keys():
+        if not DECIMAL.match(record[key]):
+            return f"{key} {record[key]!r} is not a number"
+        record[key] = float(record[key])
+    for key, value in record.items():
+        if isinstance(value, str) and not value and key not in MAY_BE_EMPTY:
+            return f"{key} is empty"
+    return None

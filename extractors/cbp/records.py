@@ -1,0 +1,50 @@
+"""Deriving CBP's records: one records file per landed release, re-derived when its raw file or
+the parser changed. Choosing which release wins each fiscal year is dbt's job."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from extractors.base import ExtractContext, ExtractReport
+from extractors.cbp.discover import Release, release_from_url
+from extractors.cbp.parse import parse_release_csv
+from extractors.cbp.schema import PARSER_VERSION
+from extractors.csv_files import RowLog, SchemaError
+from extractors.derive import derive_if_changed
+
+
+def _records(raw_path: Path, release: Release, raw_sha256: str, log: RowLog, name: str) -> Iterator[dict[str, Any]]:
+    with raw_path.open("rb") as raw:
+        yield from parse_release_csv(raw, release, raw_sha256, log, name=name)
+
+
+def _parse(raw_path: Path, release: Release, raw_sha256: str, log: RowLog) -> dict[str, Iterator[dict[str, Any]]]:
+    """The release's records (read while they are written), for derive_if_changed."""
+    name = f"{release.url} (raw copy {raw_path})"
+    return {release.dataset: _records(raw_path, release, raw_sha256, log, name)}
+
+
+def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
+    """(Re)derive records for every landed release whose raw file or parser changed. Offline."""
+    for url, entry in ctx.landing.latest_by_url(kind="file").items():
+        release = release_from_url(url)
+        if release is None:
+            continue
+        raw_path = ctx.landing.object_path(entry)
+        log = RowLog()
+        derive_if_changed(
+            ctx,
+            report,
+            dataset=release.dataset,
+            name=release.slug,
+            inputs_sha256=entry.sha256,
+            parser_version=PARSER_VERSION,
+            parse=partial(_parse, raw_path, release, entry.sha256, log),
+            log=log,
+            label=url,
+            about={"release_id": release.release_id, "url": url},
+            errors=(SchemaError,),
+        )

@@ -1,0 +1,33 @@
+"""The TIP report's placements, narrative sections and enforcement measures, and its first HTML edition.
+
+The record fields and their types are declared in dbt_project.yml (vars.record_columns.tip).
+"""
+
+from __future__ import annotations
+
+# The records folders this source writes (raw/tip/records/<dataset>/<year>.jsonl.gz), which dbt
+# reads; the first one holds each edition's meta.
+DATASETS = ("country_pages", "sections", "enforcement_figures")
+# Bump when parsing changes: records are then re-derived from the raw pages already held.
+PARSER_VERSION = 1
+FIRST_HTML_EDITION = 2017
+
+PLACEMENTS = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "Special Case")
+
+# Section keys, in the order of the modern layout, with the titles the report uses.
+SECTIONS = {
+    "summary": "SUMMARY",  # the assessment before the first heading (carries the movement sentence)
+    "prioritized_recommendations": "PRIORITIZED RECOMMENDATIONS",
+    "prosecution": "PROSECUTION",
+    "protection": "PROTECTION",
+    "prevention": "PREVENTION",
+    "trafficking_profile": "TRAFFICKING PROFILE",
+}
+MEASURES = ("investigations", "prosecutions", "convictions", "victims_identified")
+# Where each measure is reported.
+MEASURE_SECTIONS = {
+    "investigations": ("prosecution",),
+    "prosecutions": ("prosecution",),
+    "convictions": ("prosecution",),
+    "victims_identified": ("protection",),
+}
