@@ -19,6 +19,8 @@ import duckdb
 from crossborder.core.config import Settings
 from crossborder.core.errors import CrossborderError
 from crossborder.core.files import atomic_path
+from crossborder.core.warehouse import open_published
+from crossborder.status import run_query
 
 FORMATS = ("table", "csv", "json", "parquet")
 _COPY_OPTIONS = {"csv": "format csv, header true", "json": "format json, array true", "parquet": "format parquet"}
@@ -36,8 +38,6 @@ def one_line(comment: str | None, width: int = 110) -> str:
 
 def list_tables(settings: Settings, all_schemas: bool = False) -> list[dict]:
     """Published tables with their one-line description and row count (schema marts unless all_schemas)."""
-    from crossborder.core.warehouse import open_published
-
     con = open_published(settings)
     try:
         where = "" if all_schemas else "where schema_name = 'marts'"
@@ -70,9 +70,6 @@ def query(
     settings: Settings, sql: str, fmt: str = "table", output: Path | None = None, max_rows: int = 40
 ) -> Path | None:
     """Run a read-only query and print it (fmt table/csv/json) or write it to output; returns output."""
-    from crossborder.core.warehouse import open_published
-    from crossborder.status import run_query
-
     if fmt not in FORMATS:
         raise CrossborderError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if fmt == "parquet" and output is None:

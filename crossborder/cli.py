@@ -5,10 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from crossborder import __version__
+from crossborder.catalog import list_tables, query, render_tables
+from crossborder.core.config import load_settings
 from crossborder.core.errors import CrossborderError, GateFailed
+from crossborder.core.progress import Progress
+from crossborder.docs_site import serve_docs, write_docs
+from crossborder.pipeline import build, demo, extract, publish, steps, validate
+from crossborder.status import problems, render_status
+from extractors import SOURCES
+from extractors.tip.editions import parse_editions
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_GATE_FAILED = 0, 1, 2, 3
 
@@ -26,8 +35,6 @@ exit codes: 0 ok; 1 a step failed or a source is stale (one-line reason on stder
 
 
 def _parser() -> argparse.ArgumentParser:
-    from extractors import SOURCES
-
     parser = argparse.ArgumentParser(
         prog="crossborder",
         description="Collect public data on trafficking and border security into a quality-gated DuckDB warehouse.",
@@ -152,8 +159,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _years(value: str) -> str:
-    from extractors.tip.discover import parse_editions
-
     try:
         parse_editions(value)
     except CrossborderError as exc:
@@ -165,8 +170,6 @@ def _with_years(settings, years: str | None):
     """Settings whose TIP editions are the --years given."""
     if not years:
         return settings
-    from dataclasses import replace
-
     tip = settings.source("tip")
     return replace(
         settings, sources={**settings.sources, "tip": replace(tip, options={**tip.options, "editions": [years]})}
@@ -175,10 +178,6 @@ def _with_years(settings, years: str | None):
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from crossborder.core.config import load_settings
-    from crossborder.core.progress import Progress
-    from crossborder.pipeline import build, demo, extract, publish, steps, validate
-
     progress = Progress(quiet=args.quiet)
     started = time.monotonic()
     try:
@@ -186,9 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             target = steps.run(settings, args.source or [], progress, demo_mirror=args.demo)
             progress.say(f"==> done in {time.monotonic() - started:.1f}s: {target}")
-            from crossborder.report import report_path
-
-            print(f"report: {report_path(settings)}")
+            print(f"report: {settings.report_path}")
         elif args.command == "extract":
             demo.check_data_dir_kind(settings, demo=False)
             extract.extract(settings, args.source, progress)
@@ -199,28 +196,21 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "publish":
             publish.publish(settings, progress)
         elif args.command == "status":
-            from crossborder.status import problems, render_status
-
             print(render_status(settings))
             if args.check and problems(settings):
                 raise CrossborderError("; ".join(problems(settings)))
         elif args.command == "query":
-            from crossborder.catalog import query
-
             written = query(settings, args.sql, args.format, args.output, args.max_rows)
             if written:
                 progress.say(f"wrote {written}")
         elif args.command == "tables":
-            from crossborder.catalog import list_tables, render_tables
-
             print(render_tables(list_tables(settings, all_schemas=args.all)))
         elif args.command == "report":
+            # Imported here: matplotlib takes about a second to import.
             from crossborder.report import write_report
 
             print(write_report(settings, progress))
         elif args.command == "docs":
-            from crossborder.docs_site import serve_docs, write_docs
-
             if args.output:
                 print(write_docs(settings, args.output, progress))
             else:

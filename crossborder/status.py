@@ -12,6 +12,7 @@ from crossborder.core.files import is_sample_data
 from crossborder.core.landing import LandingZone
 from crossborder.core.warehouse import last_gate_result as gate_status
 from crossborder.core.warehouse import open_published
+from crossborder.pipeline.freshness import freshness
 from extractors import SOURCES
 
 
@@ -37,8 +38,6 @@ def landing_status(settings: Settings) -> list[dict]:
 
 
 def freshness_states(settings: Settings):
-    from crossborder.pipeline.freshness import freshness
-
     return [freshness(settings, source) for source in SOURCES]
 
 

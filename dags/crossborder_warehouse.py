@@ -31,6 +31,8 @@ from crossborder.airflow_support import (
     step_task,
 )
 from crossborder.core.config import load_settings
+from crossborder.core.dbt import run_dbt
+from crossborder.pipeline.build import finish_build, prepare_build
 from crossborder.pipeline.steps import BUILD, PUBLISH, WAREHOUSE_STEPS
 from extractors import SOURCES
 
@@ -82,8 +84,6 @@ def warehouse():
         Returns the sources with records. Retried: it fails when an extract holds a source's lock
         (they may run at the same time). The start of `crossborder build`.
         """
-        from crossborder.pipeline.build import prepare_build
-
         ctx = run_context()
         return prepare_build(ctx.settings, ctx.progress)
 
@@ -95,8 +95,6 @@ def warehouse():
         selection): a relationships or reconciliation test needs every model it reads built
         first. cosmos renders no task for unit tests.
         """
-        from crossborder.core.dbt import run_dbt
-
         ctx = run_context()
         run_dbt(
             ctx.settings, ctx.settings.work_warehouse_path, ctx.progress, "test", "--select", "test_type:unit", *tests
@@ -105,8 +103,6 @@ def warehouse():
     @task
     def dbt_docs(sources: list[str]) -> str:
         """Generate dbt's docs site under `<data>/dbt/target/` and record which sources the build read."""
-        from crossborder.pipeline.build import finish_build
-
         ctx = run_context()
         return str(finish_build(ctx.settings, sources, ctx.progress))
 

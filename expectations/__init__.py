@@ -4,5 +4,5 @@ Kept light on purpose: importing this package (or ``expectations.gate``) does no
 Great Expectations, which takes seconds; GX is imported only when the gate runs.
 
     from expectations.gate import run_gate
-    result = run_gate(warehouse_path, data_docs_dir, result_path)
+    result = run_gate(warehouse_path, data_docs_dir, result_path, checks=all_checks(sources, settings))
 """

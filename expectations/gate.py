@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crossborder.core.config import Settings
 from crossborder.core.files import atomic_write
 from expectations.suites.base import Check
 
@@ -109,31 +108,23 @@ def run_gate(
     warehouse_path: Path,
     data_docs_dir: Path,
     result_path: Path,
-    checks: Sequence[Check] | None = None,
+    checks: Sequence[Check],
     *,
-    settings: Settings | None = None,
     stamp: Mapping[str, Any] | None = None,
 ) -> GateResult:
-    """Validate the warehouse at ``warehouse_path`` against every suite (or ``checks``).
+    """Validate the warehouse at ``warehouse_path`` against ``checks`` (``expectations.suites.all_checks``).
 
     Data Docs are written under ``data_docs_dir`` (``index.html`` at its top), a JSON summary
     to ``result_path`` in one atomic write (readers see the previous summary or this one, never
     half of one); ``stamp`` adds keys to it (validate adds the judged file's ``warehouse_sha256``,
-    which publish checks). Without ``checks``, every suite runs with ``settings`` (default: the
-    configuration loaded from the environment). A missing table, a failing query or an
-    unreadable warehouse is a gate failure, not an exception.
+    which publish checks). A missing table, a failing query or an unreadable warehouse is a gate
+    failure, not an exception.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
     warehouse_path = Path(warehouse_path)
     data_docs_dir = Path(data_docs_dir)
     result_path = Path(result_path)
-    if checks is None:
-        from crossborder.core.config import load_settings
-        from expectations.suites import all_checks
-
-        checks = all_checks(None, settings or load_settings())
-
     failures: list[Failure] = []
     outcomes: dict[str, SuiteOutcome] = {}
 

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
 from crossborder.core.config import Settings, SourceSettings
+from crossborder.core.errors import FetchError
 from crossborder.core.landing import LandingZone, ManifestEntry
 from crossborder.core.progress import Progress
 
@@ -134,8 +135,6 @@ class Source(ABC):
 def extract_all(source: Source, ctx: ExtractContext) -> ExtractReport:
     """Plan, fetch every work item (one that cannot be landed is handled by the source's
     on_failed_item; the others still land), then derive the records."""
-    from crossborder.core.http import FetchError
-
     report = ExtractReport(source=source.name)
     items = source.plan(ctx, report)
     if items:

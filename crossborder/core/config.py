@@ -194,6 +194,11 @@ class Settings:
         return self.data_dir / "docs" / "dbt"
 
     @property
+    def report_path(self) -> Path:
+        """The briefing report of the published warehouse (`crossborder report`)."""
+        return self.data_dir / "reports" / "briefing.html"
+
+    @property
     def gx_dir(self) -> Path:
         return self.data_dir / "gx"
 

@@ -15,3 +15,19 @@ class StaleSource(CrossborderError):
 
 class ReportFailed(CrossborderError):
     """The briefing report could not be written; the warehouse was published all the same."""
+
+
+class FetchError(CrossborderError):
+    """A URL could not be fetched; the message names the source and URL."""
+
+    def __init__(self, source: str, url: str, reason: str, status: int | None = None):
+        super().__init__(f"{source}: GET {url}: {reason}")
+        self.source, self.url, self.reason, self.status = source, url, reason, status
+
+
+class NotFound(FetchError):
+    """The server answered 404 or 410: for some sources a meaningful answer, not a failure."""
+
+
+class RefusedURL(FetchError):
+    """The URL is not one this client may fetch (scheme, host, or robots.txt)."""

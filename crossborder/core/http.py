@@ -29,28 +29,14 @@ import requests
 
 from crossborder import __version__
 from crossborder.core.config import HttpSettings
-from crossborder.core.errors import CrossborderError
+from crossborder.core.errors import FetchError, NotFound, RefusedURL
+
+__all__ = ["FetchError", "HttpClient", "NotFound", "RefusedURL", "parse_retry_after", "user_agent"]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_REDIRECTS = 5
 CHUNK_BYTES = 64 * 1024
 ROBOTS_MAX_BYTES = 512 * 1024
-
-
-class FetchError(CrossborderError):
-    """A URL could not be fetched; the message names the source and URL."""
-
-    def __init__(self, source: str, url: str, reason: str, status: int | None = None):
-        super().__init__(f"{source}: GET {url}: {reason}")
-        self.source, self.url, self.reason, self.status = source, url, reason, status
-
-
-class NotFound(FetchError):
-    """The server answered 404 or 410: for some sources a meaningful answer, not a failure."""
-
-
-class RefusedURL(FetchError):
-    """The URL is not one this client may fetch (scheme, host, or robots.txt)."""
 
 
 class _RetryableBodyError(Exception):

@@ -154,14 +154,18 @@ class LandingZone:
             etag=held.etag if held else None,
             last_modified=held.last_modified if held else None,
         )
+        fetch = {
+            "source": self.source,
+            "url": url,
+            "final_url": download.final_url,
+            "kind": kind,
+            "fetched_at": utc_now(),
+        }
         if download.status == 304:
             assert previous is not None
+            # Unchanged: the content (and its validators) are the ones already held.
             entry = ManifestEntry(
-                source=self.source,
-                url=url,
-                final_url=download.final_url,
-                kind=kind,
-                fetched_at=utc_now(),
+                **fetch,
                 status=304,
                 bytes=0,
                 sha256=previous.sha256,
@@ -173,11 +177,7 @@ class LandingZone:
             )
         else:
             entry = ManifestEntry(
-                source=self.source,
-                url=url,
-                final_url=download.final_url,
-                kind=kind,
-                fetched_at=utc_now(),
+                **fetch,
                 status=download.status,
                 bytes=download.size,
                 sha256=download.sha256 or "",

@@ -13,25 +13,24 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
+
+from crossborder import __version__
 from crossborder.core.config import Settings
 from crossborder.core.files import atomic_write, is_sample_data, share_with_group
 from crossborder.core.progress import Progress
 from crossborder.core.warehouse import open_published
 from crossborder.report import provenance
 from crossborder.report.sections import build_sections
-
-REPORT_NAME = "briefing.html"
+from crossborder.report.template import TEMPLATE
 
 
 def report_path(settings: Settings) -> Path:
-    return settings.data_dir / "reports" / REPORT_NAME
+    return settings.report_path
 
 
 def render_html(context: dict) -> str:
-    from jinja2 import Environment, StrictUndefined
-
-    from crossborder.report.template import TEMPLATE
-
     environment = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     return environment.from_string(TEMPLATE).render(**context)
 
@@ -43,10 +42,6 @@ def write_report(settings: Settings, progress: Progress | None = None) -> Path:
     report model or column the report reads. The file is replaced atomically and is
     group-readable (like the published warehouse).
     """
-    from markupsafe import Markup
-
-    from crossborder import __version__
-
     progress = progress or Progress(quiet=True)
     started = time.monotonic()
     target = report_path(settings)

@@ -3,8 +3,6 @@ the archive host) and the country pages it links to."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -13,44 +11,9 @@ from crossborder.core.config import SourceSettings
 from crossborder.core.errors import CrossborderError
 from crossborder.core.http import FetchError
 from extractors.base import ExtractContext, ExtractReport
+from extractors.tip.editions import parse_editions
 from extractors.tip.fetch import land
-from extractors.tip.schema import FIRST_HTML_EDITION
 from extractors.tip.urls import canonical, hosts, index_url, locate
-
-
-def parse_editions(tokens: list[str] | str, this_year: int | None = None) -> tuple[list[int], set[int]]:
-    """Editions from tokens like "2019", "2017-2021", "2017-latest" (also comma-separated).
-
-    Returns (years, optional): an edition in `optional` ("latest", the current year) may not be
-    published yet and is skipped quietly when no host has it.
-    """
-    this_year = this_year or datetime.now(UTC).year
-    if isinstance(tokens, str):
-        tokens = [tokens]
-    years: set[int] = set()
-    optional: set[int] = set()
-    for token in (t.strip() for raw in tokens for t in str(raw).split(",")):
-        if not token:
-            continue
-        match = re.fullmatch(r"(\d{4})(?:\s*-\s*(\d{4}|latest))?", token, re.IGNORECASE)
-        if not match:
-            raise CrossborderError(f"tip: edition {token!r} is not a year, a range (2017-2021) or 2017-latest")
-        first = int(match[1])
-        last = first if match[2] is None else (this_year if match[2].lower() == "latest" else int(match[2]))
-        if match[2] and match[2].lower() == "latest":
-            optional.add(this_year)
-        if last < first:
-            raise CrossborderError(f"tip: edition range {token!r} ends before it starts")
-        if first < FIRST_HTML_EDITION:
-            raise CrossborderError(
-                f"tip: edition {first} is not on the HTML site (editions from {FIRST_HTML_EDITION} on)"
-            )
-        if last > this_year:
-            raise CrossborderError(f"tip: edition {last} is in the future")
-        years.update(range(first, last + 1))
-    if not years:
-        raise CrossborderError("tip: no editions configured ([sources.tip] editions)")
-    return sorted(years), optional & years
 
 
 def discover_country_pages(html: bytes, index: str, source: SourceSettings) -> list[str]:

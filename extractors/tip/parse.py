@@ -25,7 +25,8 @@ from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from extractors.tip.schema import MEASURE_SECTIONS, MEASURES, PARSER_VERSION, PLACEMENTS, SECTIONS
+from crossborder.core.reference import tip_placement_names
+from extractors.tip.schema import MEASURE_SECTIONS, MEASURES, PARSER_VERSION, SECTIONS
 
 _SPACE = re.compile(r"\s+")
 _TIER = r"tier\s*1|tier\s*2\s*watch\s*-?\s*list|tier\s*2|tier\s*3|special\s+case"
@@ -63,7 +64,7 @@ class Narrative:
     country_name_in_report: str  # as the heading writes it, e.g. "KOREA, NORTH"
     country_name: str  # the same without an "(INCLUDES ...)" qualifier
     heading: str
-    placement: str  # one of PLACEMENTS
+    placement: str  # one of reference.tip_placement_names()
     movement_stated: str | None  # remained / upgraded / downgraded (what the summary says)
     movement_stated_placement: str | None  # the placement the movement sentence names
     movement_sentence: str | None
@@ -80,7 +81,7 @@ def clean(text: str) -> str:
 def canonical_placement(text: str) -> str | None:
     key = re.sub(r"[\s-]+", " ", text.strip().lower())
     key = key.replace("tier 2 watchlist", "tier 2 watch list")
-    for placement in PLACEMENTS:
+    for placement in tip_placement_names():
         if re.sub(r"\s+", "", placement.lower()) == key.replace(" ", ""):
             return placement
     return None
@@ -184,7 +185,7 @@ def find_heading(blocks: list[Block]) -> tuple[int, str, str]:
                 return index, parsed[0], parsed[1]
     near = [h for h in headings if re.search(r"\btier\b|special case", h, re.IGNORECASE)]
     if near:
-        raise PageUnreadable(f"heading {near[0]!r} names no known placement ({', '.join(PLACEMENTS)})")
+        raise PageUnreadable(f"heading {near[0]!r} names no known placement ({', '.join(tip_placement_names())})")
     shown = "; ".join(repr(h[:60]) for h in headings[:3]) or "none"
     raise PageUnreadable(f"no heading of the form 'COUNTRY: Tier N' or 'COUNTRY (Tier N)' (headings seen: {shown})")
 

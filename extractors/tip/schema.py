@@ -12,7 +12,8 @@ DATASETS = ("country_pages", "sections", "enforcement_figures")
 PARSER_VERSION = 1
 FIRST_HTML_EDITION = 2017
 
-PLACEMENTS = ("Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3", "Special Case")
+# The placements themselves (Tier 1 ... Special Case, with ranks) are declared once, in
+# dbt_project/seeds/tip_placements.csv: crossborder.core.reference.tip_placement_names().
 
 # Section keys, in the order of the modern layout, with the titles the report uses.
 SECTIONS = {

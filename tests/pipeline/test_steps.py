@@ -1,5 +1,5 @@
 """The one step list: `crossborder run` iterates it in order, and a failure after publish never
-stops the steps after it nor un-publishes (the DAG side: tests/test_dags.py)."""
+stops the steps after it nor un-publishes (the DAG side: tests/dags/test_dags.py)."""
 
 from __future__ import annotations
 

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from crossborder.core.reference import cbp_border_regions, cbp_region
 from crossborder.report.base import Section, SectionResult, Skip, change_words, month_name
 from crossborder.report.charts import count_axis, mark_fiscal_years, month_axis, render
 from crossborder.report.models import ReportModel, read
 
 CBP_SOURCE = "U.S. Customs and Border Protection"
-SOUTHWEST, NORTHERN = "Southwest Land Border", "Northern Land Border"
-REGION_COLORS = {SOUTHWEST: "#D55E00", "Other": "#999999", NORTHERN: "#0072B2"}
-SEIZURE_REGION_COLORS = {"Southwest Border": "#D55E00", "Northern Border": "#0072B2", "Coastal/Interior": "#009E73"}
+# Region names come from the seed cbp_border_regions (each dataset spells the borders its own way);
+# the colours are presentation, by border.
+BORDER_COLORS = {"southwest": "#D55E00", "northern": "#0072B2"}
+SOUTHWEST, NORTHERN = cbp_region("encounters", "southwest"), cbp_region("encounters", "northern")
+REGION_COLORS = {r.region: BORDER_COLORS.get(r.border, "#999999") for r in cbp_border_regions("encounters")}
+SEIZURE_REGION_COLORS = {r.region: BORDER_COLORS.get(r.border, "#009E73") for r in cbp_border_regions("drug_seizures")}
 
 ENCOUNTERS = ReportModel(
     "rpt_encounters_monthly_by_region",
@@ -87,7 +91,7 @@ def encounters_section(con, out: SectionResult) -> None:
         count_axis(top, "encounters per month")
         if split:
             bottom.plot(months, series[NORTHERN], color=REGION_COLORS[NORTHERN], linewidth=1.6)
-            bottom.set_title("Northern Land Border (own scale)", loc="left", fontsize=9)
+            bottom.set_title(f"{NORTHERN} (own scale)", loc="left", fontsize=9)
             count_axis(bottom, "encounters per month")
         bottom.set_xlabel("month (dotted lines: start of the US fiscal year, October 1)")
         month_axis(bottom, months)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.cbp.discover import discover_releases, release_from_url
-from tests.cbp_samples import landing_page
+from tests.samples.cbp import landing_page
 
 BASE = "https://www.cbp.gov"
 

@@ -9,8 +9,8 @@ from extractors.cbp.discover import release_from_url
 from extractors.cbp.parse import parse_release_csv
 from extractors.csv_files import RowLog, SchemaError
 from extractors.schema import record_columns
-from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows
 from tests.conftest import FIXTURES
+from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows
 
 BASE = "https://www.cbp.gov"
 

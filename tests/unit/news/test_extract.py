@@ -16,7 +16,7 @@ from crossborder.pipeline.extract import fetch_item, finish_extract, plan_extrac
 from extractors.base import ExtractContext, ExtractReport
 from extractors.news import SOURCE as news
 from extractors.news.feeds import load_config, news_context
-from tests.news_samples import BILLION_LAUGHS, MALFORMED, atom, external_entity_feed, feeds_file, gdelt, page, rss
+from tests.samples.news import BILLION_LAUGHS, MALFORMED, atom, external_entity_feed, feeds_file, gdelt, page, rss
 
 
 def records(settings, dataset):

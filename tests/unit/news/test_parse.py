@@ -20,7 +20,7 @@ from extractors.news.parse import (
 )
 from extractors.news.tagging import Tagger
 from extractors.schema import record_columns
-from tests.news_samples import (
+from tests.samples.news import (
     BILLION_LAUGHS,
     FIXTURES,
     MALFORMED,

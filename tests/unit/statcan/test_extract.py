@@ -11,7 +11,7 @@ from crossborder.core.errors import CrossborderError
 from crossborder.core.progress import Progress
 from extractors import statcan
 from extractors.base import ExtractContext, ExtractReport
-from tests.statcan_samples import row, serve, table, zipped
+from tests.samples.statcan import row, serve, table, zipped
 
 
 def test_extract_from_mirror_and_bad_zip_keeps_records(env, site, monkeypatch):

@@ -11,7 +11,7 @@ from extractors.csv_files import SchemaError
 from extractors.schema import record_columns
 from extractors.statcan.parse import TableLog, is_trafficking_violation, parse_table_csv, parse_zip
 from tests.conftest import FIXTURES
-from tests.statcan_samples import row, table, zipped
+from tests.samples.statcan import row, table, zipped
 
 
 def parse(data: bytes) -> tuple[list[dict], TableLog]:

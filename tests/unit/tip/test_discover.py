@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.tip.discover import parse_editions
+from extractors.tip.editions import parse_editions
 
 
 def test_editions_are_validated():

@@ -14,8 +14,8 @@ from crossborder.core.config import load_settings
 from crossborder.pipeline import extract as pipeline
 from extractors.base import ExtractContext, ExtractReport
 from extractors.tip import SOURCE as tip
-from extractors.tip.discover import parse_editions
-from tests.tip_samples import country_page, not_found, publish_edition, report_path
+from extractors.tip.editions import parse_editions
+from tests.samples.tip import country_page, not_found, publish_edition, report_path
 
 ARCHIVE = "/archive"
 

@@ -16,7 +16,7 @@ from extractors.tip.parse import (
     parse_html,
 )
 from tests.conftest import FIXTURES
-from tests.tip_samples import country_page
+from tests.samples.tip import country_page
 
 
 def sections_of(narrative) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pytest
 
 from crossborder.cli import EXIT_GATE_FAILED, EXIT_OK, main
 from crossborder.core.landing import LandingZone
-from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
+from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
 from tests.warehouse_utils import query, table_contents
 
 pytestmark = pytest.mark.e2e

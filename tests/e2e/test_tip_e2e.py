@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from crossborder.cli import EXIT_OK, main
-from tests.tip_samples import country_page, publish_edition
+from tests.samples.tip import country_page, publish_edition
 from tests.warehouse_utils import query
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from crossborder.cli import EXIT_OK, main
-from tests.news_samples import SCRIPT_TITLE, atom, external_entity_feed, feeds_file, gdelt, page, rss
+from tests.samples.news import SCRIPT_TITLE, atom, external_entity_feed, feeds_file, gdelt, page, rss
 from tests.warehouse_utils import query
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from crossborder.cli import EXIT_FAILED, EXIT_OK, main
-from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
+from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
 from tests.warehouse_utils import table_contents
 
 pytestmark = pytest.mark.e2e

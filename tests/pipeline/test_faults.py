@@ -16,7 +16,7 @@ from crossborder.core.files import file_lock
 from crossborder.core.landing import LandingZone
 from crossborder.pipeline.build import warehouse_lock
 from crossborder.pipeline.extract import extract
-from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
+from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
 
 FILES = "/sites/default/files"
 ENC = f"{FILES}/2024-10/nationwide-encounters-fy23-fy24-aor.csv"

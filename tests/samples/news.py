@@ -8,7 +8,7 @@ from xml.sax.saxutils import escape
 
 import yaml
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "news"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "news"
 
 
 def rss(items: list[dict], title: str = "Test feed", language: str = "en-us", prolog: str = "") -> bytes:

@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DAGS = ROOT / "dags"
 BIN = Path(sys.executable).parent
 
 if importlib.util.find_spec("airflow") is None or importlib.util.find_spec("cosmos") is None:
     pytest.skip("the airflow extra (apache-airflow, astronomer-cosmos) is not installed", allow_module_level=True)
 if "airflow" in sys.modules:  # configured already, by something else: its AIRFLOW_HOME is not ours
-    pytest.skip("airflow was imported before tests/test_dags.py could configure it", allow_module_level=True)
+    pytest.skip("airflow was imported before tests/dags/test_dags.py could configure it", allow_module_level=True)
 
 _HOME = Path(tempfile.mkdtemp(prefix="crossborder-airflow-"))
 atexit.register(shutil.rmtree, _HOME, True)
@@ -46,7 +46,7 @@ AIRFLOW_ENV = {
 os.environ.update(AIRFLOW_ENV)
 
 from extractors import SOURCES  # noqa: E402
-from tests.cbp_samples import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp  # noqa: E402
+from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp  # noqa: E402
 
 EXTRACT_TASKS = ("discover", "download", "derive_records")
 DAG_IDS = sorted([f"extract_{source}" for source in SOURCES] + ["warehouse"])

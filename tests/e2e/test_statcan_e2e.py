@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from crossborder.cli import EXIT_OK, main
-from tests.statcan_samples import row, serve, table, zipped
+from tests.samples.statcan import row, serve, table, zipped
 from tests.warehouse_utils import query
 
 pytestmark = pytest.mark.e2e
