@@ -12,7 +12,7 @@ ENV CROSSBORDER_HOME=/opt/crossborder \
 
 USER root
 # The data directory exists in the image owned by the airflow user, so a new named volume mounted
-# there starts with the right owner.
+# there starts with the right owner; with another AIRFLOW_UID, compose's airflow-init re-owns it.
 RUN mkdir -p /opt/crossborder/app /opt/crossborder/data /opt/crossborder/dbt-manifest \
  && chown -R airflow:0 /opt/crossborder
 USER airflow

@@ -12,8 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from airflow.sdk import Asset, task
+from airflow.sdk import Asset, BaseNotifier, task
 
+from crossborder.core.alerts import build_alert, send_alert
 from crossborder.core.config import Settings, load_settings
 from crossborder.core.dbt import dbt_executable, dbt_vars
 from crossborder.core.errors import GateFailed
@@ -68,12 +69,32 @@ def dbt_manifest() -> Path | None:
     return Path(path) if path and Path(path).is_file() else None
 
 
-def dbt_task_group(settings: Settings, group_id: str = "dbt"):
-    """One task per dbt model: `dbt build --select <model>` (the model and its own data tests)."""
+# How the warehouse DAG runs dbt (docs/airflow.md compares them):
+#   local    one `dbt build --select <node>` process per model and seed, the cross-model and unit
+#            tests after all of them in `dbt_cross_model_tests` (the default: slow, proven).
+#   watcher  one `dbt build` of the whole project (cosmos' producer task, the one DuckDB writer) and
+#            per model and seed two sensors that report its result from the producer's XCom (they
+#            never open the warehouse); every test, unit tests included, runs in that build.
+#            Opt-in: much faster on the demo data, but a run of the e2e test hung (docs/airflow.md).
+DBT_MODES = ("local", "watcher")
+
+
+def dbt_mode() -> str:
+    """The dbt execution mode of the warehouse DAG: CROSSBORDER_AIRFLOW_DBT_MODE, default `local`."""
+    mode = os.environ.get("CROSSBORDER_AIRFLOW_DBT_MODE", "local").strip().lower()
+    if mode not in DBT_MODES:
+        raise ValueError(f"CROSSBORDER_AIRFLOW_DBT_MODE={mode!r}: expected one of {', '.join(DBT_MODES)}")
+    return mode
+
+
+def dbt_task_group(settings: Settings, group_id: str = "dbt", mode: str | None = None):
+    """One task per dbt model and seed, as cosmos renders them in `mode` (default `dbt_mode()`)."""
     # Imported here: only the warehouse DAG needs cosmos, and it is slow to import.
     from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
     from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
 
+    mode = mode or dbt_mode()
+    watcher = mode == "watcher"
     manifest = dbt_manifest()
     group = DbtTaskGroup(
         group_id=group_id,
@@ -90,11 +111,11 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt"):
             profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
         ),
         execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL,
+            execution_mode=ExecutionMode.WATCHER if watcher else ExecutionMode.LOCAL,
             # dbt in a subprocess: an in-process dbt keeps its DuckDB connection open.
             invocation_mode=InvocationMode.SUBPROCESS,
             dbt_executable_path=dbt_executable(),
-            # A model's task runs only the tests that read nothing but that model; tests across
+            # local: a model's task runs only the tests that read nothing but that model; tests across
             # models (relationships, reconciliations) run in `dbt_cross_model_tests`, after all.
             test_indirect_selection=TestIndirectSelection.CAUTIOUS,
         ),
@@ -102,30 +123,65 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt"):
             load_method=LoadMode.DBT_MANIFEST if manifest else LoadMode.DBT_LS,
             invocation_mode=InvocationMode.SUBPROCESS,  # `dbt ls` at parse time: never import dbt here
             dbt_executable_path=dbt_executable(),
-            test_behavior=TestBehavior.BUILD,  # one task per model: the model and its tests
+            # watcher: per model a group of two sensors, the model (`.run`) and its tests (`.test`), both
+            # reading the one build's results (cosmos' watcher has no per-node `dbt build`);
+            # local: one `dbt build --select <model>` task per model, the model and its tests.
+            test_behavior=TestBehavior.AFTER_EACH if watcher else TestBehavior.BUILD,
             emit_datasets=False,
             enable_owner_inheritance=False,
         ),
         operator_args={"pool": POOL, "append_env": True},
+        # retries 0: a watcher sensor's retry would run dbt itself (cosmos' documented retry path),
+        # a second DuckDB writer; a failed build is fixed and the DAG re-run instead.
         default_args={"owner": OWNER, "pool": POOL, "retries": 0},
-        tooltip="dbt build, one task per model (astronomer-cosmos)",
+        tooltip=(
+            "one dbt build (the producer task), one sensor per model reporting its result (astronomer-cosmos)"
+            if watcher
+            else "dbt build, one task per model (astronomer-cosmos)"
+        ),
     )
-    _document_dbt_tasks(group)
+    _document_dbt_tasks(group, watcher)
     return group
 
 
-def _document_dbt_tasks(group) -> None:
+def _document_dbt_tasks(group, watcher: bool) -> None:
     """Give every cosmos task a doc_md naming the dbt node it builds (cosmos sets none)."""
-    for operator in group.children.values():
+    for operator in _tasks_in(group):
         if getattr(operator, "doc_md", None):
+            continue
+        if operator.task_id.endswith("dbt_producer_watcher"):
+            operator.doc_md = (
+                "The one `dbt build` of the whole project (models, seeds, every data test and unit test) into "
+                "the working warehouse: the only writer of the DuckDB file. Each model's task reports its part."
+            )
+            continue
+        if operator.task_id.endswith("dbt_producer_watcher_done"):
+            operator.doc_md = "cosmos' gate after the `dbt build`: fails (upstream) when the build failed."
             continue
         select = getattr(operator, "select", None) or getattr(operator, "models", None) or operator.task_id
         what = select if isinstance(select, str) else " ".join(select)
-        operator.doc_md = (
-            f"`dbt build --select {what}`: builds the model into the working warehouse and runs the data "
-            f"tests of that model alone (dbt_project/); tests across models run in `dbt_cross_model_tests`. "
-            f"A failing test fails this task and stops the run before the gate."
-        )
+        if watcher:
+            node = operator.task_id.removeprefix(f"{group.group_id}.")
+            part = "the data tests of" if node.endswith(".test") else "the build of"
+            operator.doc_md = (
+                f"`{node}`: {part} this dbt node in the producer's one `dbt build`, as it reports them; fails "
+                f"with dbt's message when they fail. Reads the build's results (XCom), never the warehouse."
+            )
+        else:
+            operator.doc_md = (
+                f"`dbt build --select {what}`: builds the model into the working warehouse and runs the data "
+                f"tests of that model alone (dbt_project/); tests across models run in `dbt_cross_model_tests`. "
+                f"A failing test fails this task and stops the run before the gate."
+            )
+
+
+def _tasks_in(group):
+    """Every task of a task group, in nested groups too."""
+    for child in group.children.values():
+        if hasattr(child, "children"):
+            yield from _tasks_in(child)
+        else:
+            yield child
 
 
 def cross_model_tests(group) -> list[str]:
@@ -140,8 +196,32 @@ def cross_model_tests(group) -> list[str]:
     )
 
 
+# -- alerts --------------------------------------------------------------------------------------
+class FailureAlert(BaseNotifier):
+    """`on_failure_callback` of every crossborder task: the DAG, the task, the run and the first line
+    of the error, sent by crossborder.core.alerts (the log; a webhook or e-mail when configured)."""
+
+    def notify(self, context: Any) -> None:
+        # Never raise from here: Airflow would log a second failure over the first.
+        try:
+            ti = context.get("ti") or context.get("task_instance")
+            dag_run = context.get("dag_run")
+            alert = build_alert(
+                dag_id=str(getattr(ti, "dag_id", None) or getattr(context.get("dag"), "dag_id", "unknown DAG")),
+                task_id=str(getattr(ti, "task_id", "unknown task")),
+                run_id=str(context.get("run_id") or getattr(dag_run, "run_id", "unknown run")),
+                error=context.get("exception"),
+            )
+        except Exception as exc:  # a context of an unexpected shape must still yield an alert
+            alert = build_alert("unknown DAG", "unknown task", "unknown run", f"alert context unreadable: {exc}")
+        send_alert(alert)
+
+
+ALERT_ON_FAILURE = FailureAlert()
+
 EXTRACT_DEFAULT_ARGS = {
     "owner": OWNER,
+    "on_failure_callback": ALERT_ON_FAILURE,
     # HTTP errors are already retried inside the client (backoff, Retry-After); these retries
     # cover longer outages, e.g. the site down for maintenance.
     "retries": 3,

@@ -155,7 +155,36 @@ def _parser() -> argparse.ArgumentParser:
     docs.add_argument(
         "--port", type=int, default=8580, help="port on 127.0.0.1 to serve on (default 8580; 0 = any free port)"
     )
+    mirror = commands.add_parser(
+        "demo-mirror",
+        help="serve the bundled demo mirror (SAMPLE DATA) and print the exports that point the DAGs at it",
+        description="Serve the offline demo mirror demo/mirror (SAMPLE DATA) on http://127.0.0.1:PORT until "
+        "Ctrl-C, mark CROSSBORDER_DATA_DIR as the demo's sample data, and print the CROSSBORDER_* exports "
+        "(the data dir, base URLs, demo overrides) that point the Airflow DAGs (extract_*, warehouse) at the "
+        "mirror. Paste them into the shells that run Airflow (docs/airflow.md).",
+    )
+    mirror.add_argument(
+        "--port", type=int, default=None, help=f"port on 127.0.0.1 (default {demo.PREFERRED_PORT}; 0 = any free port)"
+    )
     return parser
+
+
+def _serve_demo_mirror(settings, port: int | None, progress: Progress) -> None:
+    """Serve the demo mirror until interrupted, after printing the exports that point a process at it."""
+    demo.check_data_dir_kind(settings, demo=True)  # the DAGs then read it as sample data
+    try:
+        with demo.serve_mirror(port=port) as base_url:
+            print(f"# demo mirror (SAMPLE DATA) serving {demo.MIRROR_DIR} at {base_url}; Ctrl-C stops it")
+            print(f"export CROSSBORDER_DATA_DIR={settings.data_dir}")
+            for key, value in demo.mirror_environment(settings, base_url).items():
+                print(f"export {key}={value}")
+            sys.stdout.flush()
+            while True:
+                time.sleep(3600)
+    except OSError as exc:
+        raise CrossborderError(f"cannot serve the demo mirror on port {port}: {exc}") from exc
+    except KeyboardInterrupt:
+        progress.say("demo mirror stopped")
 
 
 def _years(value: str) -> str:
@@ -215,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(write_docs(settings, args.output, progress))
             else:
                 serve_docs(settings, args.port, progress)
+        elif args.command == "demo-mirror":
+            _serve_demo_mirror(settings, args.port, progress)
     except GateFailed as exc:
         print(f"crossborder: {exc}", file=sys.stderr)
         return EXIT_GATE_FAILED

@@ -2,6 +2,7 @@
 as tasks, run when new raw data lands.
 
 build      -> prepare -> dbt (astronomer-cosmos: one task per model) -> dbt_cross_model_tests -> dbt_docs
+             (CROSSBORDER_AIRFLOW_DBT_MODE=watcher: one `dbt build`, a sensor group per model -> dbt_docs)
 validate   -> quality gate (Great Expectations)
 publish    -> atomic swap; updates the `crossborder_warehouse` Asset
 report     -> the briefing report        } after publish: each runs once publish succeeded,
@@ -21,10 +22,12 @@ from datetime import datetime, timedelta
 from airflow.sdk import AssetAny, dag, task
 
 from crossborder.airflow_support import (
+    ALERT_ON_FAILURE,
     OWNER,
     POOL,
     WAREHOUSE_ASSET,
     cross_model_tests,
+    dbt_mode,
     dbt_task_group,
     raw_asset,
     run_context,
@@ -37,6 +40,7 @@ from crossborder.pipeline.steps import BUILD, PUBLISH, WAREHOUSE_STEPS
 from extractors import SOURCES
 
 _settings = load_settings()  # reads config/crossborder.toml and the environment: no I/O beyond that
+_dbt_mode = dbt_mode()  # `local` (one dbt process per model) unless CROSSBORDER_AIRFLOW_DBT_MODE=watcher
 
 
 @dag(
@@ -52,6 +56,7 @@ _settings = load_settings()  # reads config/crossborder.toml and the environment
         # Rebuilding a model or re-running the gate gives the same answer: no retries, fail loudly.
         "retries": 0,
         "execution_timeout": timedelta(hours=2),
+        "on_failure_callback": ALERT_ON_FAILURE,
     },
 )
 def warehouse():
@@ -65,7 +70,9 @@ def warehouse():
        have records and deletes the stale working warehouse; `dbt` (astronomer-cosmos) runs one
        `dbt build --select <model>` per model; `dbt_cross_model_tests` runs the tests that read
        several models and the dbt unit tests; `dbt_docs` writes the docs site and records the
-       sources the build read (the gate checks those).
+       sources the build read (the gate checks those). (With CROSSBORDER_AIRFLOW_DBT_MODE=watcher:
+       one `dbt build` of everything in `dbt.dbt_producer_watcher`, a sensor group per model
+       reporting its result, no `dbt_cross_model_tests`; see docs/airflow.md.)
     2. **validate**: the Great Expectations gate; a failure fails the run, lists the failing
        expectations in the task log and names the Data Docs page.
     3. **publish**: atomically renames the validated file to `<data>/warehouse.duckdb` and
@@ -109,9 +116,12 @@ def warehouse():
     def build_tasks():
         """The build step as tasks: the dbt part one task per model, so an operator sees which failed."""
         sources = prepare()
-        dbt = dbt_task_group(_settings)
+        dbt = dbt_task_group(_settings, mode=_dbt_mode)
         docs = dbt_docs(sources)
-        sources >> dbt >> dbt_cross_model_tests(cross_model_tests(dbt)) >> docs
+        if _dbt_mode == "watcher":  # the producer's one `dbt build` ran every test, unit tests included
+            sources >> dbt >> docs
+        else:
+            sources >> dbt >> dbt_cross_model_tests(cross_model_tests(dbt)) >> docs
         return sources, docs
 
     last_before_publish = None

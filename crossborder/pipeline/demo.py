@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from crossborder.core.config import PROJECT_ROOT, Settings
+from crossborder.core.config import ENV_PREFIX, GATE_THRESHOLDS, PROJECT_ROOT, Settings
 from crossborder.core.errors import CrossborderError
 from crossborder.core.files import SAMPLE_MARKER, atomic_write
 
@@ -35,13 +35,18 @@ class _MirrorHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_mirror(directory: Path = MIRROR_DIR) -> Iterator[str]:
-    """Serve directory on 127.0.0.1 for the duration of the block; yields the base URL."""
+def serve_mirror(directory: Path = MIRROR_DIR, port: int | None = None) -> Iterator[str]:
+    """Serve directory on 127.0.0.1 for the duration of the block; yields the base URL.
+
+    port None: PREFERRED_PORT, or any free port when that one is taken; an int: that port (0 = any)."""
     handler = functools.partial(_MirrorHandler, directory=str(directory))
-    try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", PREFERRED_PORT), handler)
-    except OSError:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    if port is not None:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    else:
+        try:
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", PREFERRED_PORT), handler)
+        except OSError:
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="crossborder-demo-mirror", daemon=True)
     thread.start()
     try:
@@ -81,3 +86,21 @@ def with_mirror(settings: Settings, base_url: str, sources: Iterable[str]) -> Se
         options.update(source.options.get("demo_overrides", {}))
         patched[name] = replace(source, base_url=base_url, options=options)
     return replace(settings, sources=patched, http=replace(settings.http, requests_per_second_per_host=0.0))
+
+
+def mirror_environment(settings: Settings, base_url: str, sources: Iterable[str] = MIRRORED_SOURCES) -> dict[str, str]:
+    """The environment variables that point a process (the Airflow DAGs) at a mirror serving at
+    base_url: every source's base URLs, its demo_overrides (e.g. the TIP editions the mirror holds)
+    and no politeness delay. `with_mirror` as environment, for processes that read settings from it."""
+    mirrored = with_mirror(settings, base_url, sources)
+    environ = {f"{ENV_PREFIX}HTTP_REQUESTS_PER_SECOND_PER_HOST": "0"}
+    for name in sources:
+        source = mirrored.source(name)
+        prefix = f"{ENV_PREFIX}{name.upper()}_"
+        environ[f"{prefix}BASE_URL"] = source.base_url
+        changed = {key for key in source.options if key.endswith("_base_url")}
+        changed |= set(settings.source(name).options.get("demo_overrides", {}))
+        for key in sorted(changed - set(GATE_THRESHOLDS.get(name, {}))):  # thresholds follow the data dir's marker
+            value = source.options[key]
+            environ[f"{prefix}{key.upper()}"] = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+    return environ

@@ -390,3 +390,49 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
         f"\n[e2e: parse+extract {t_extract - started:.1f}s, warehouse {t_warehouse - t_extract:.1f}s, "
         f"failing round {done - t_warehouse:.1f}s, total {done - started:.1f}s]"
     )
+
+
+WATCHER_PROBE = """
+import json, sys
+from airflow.dag_processing.dagbag import DagBag
+bag = DagBag(dag_folder=sys.argv[1])
+dag = bag.dags["warehouse"]
+producer = dag.get_task("dbt.dbt_producer_watcher")
+print(json.dumps({
+    "errors": {str(k): v for k, v in bag.import_errors.items()},
+    "tasks": {t.task_id: {"upstream": sorted(t.upstream_task_ids), "pool": t.pool, "retries": t.retries,
+                          "producer": getattr(t, "producer_task_id", None), "doc": bool(t.doc_md)} for t in dag.tasks},
+    "producer": {"cmd": producer.base_cmd, "select": producer.select, "exclude": producer.exclude,
+                 "flags": producer.dbt_cmd_flags or [], "warehouse": producer.env["CROSSBORDER_WAREHOUSE_PATH"]},
+}))
+"""
+
+
+def test_the_watcher_mode_renders_one_build_and_a_group_per_model(airflow_db, tmp_path):
+    """CROSSBORDER_AIRFLOW_DBT_MODE=watcher (opt-in, docs/airflow.md): one `dbt build` of everything (the one
+    DuckDB writer), per model and seed a group of sensors reading its results, no retries, no cross-model task."""
+    env = {**os.environ, "CROSSBORDER_AIRFLOW_DBT_MODE": "watcher", "CROSSBORDER_DATA_DIR": str(tmp_path / "data")}
+    env.pop("CROSSBORDER_DBT_MANIFEST", None)
+    result = subprocess.run(
+        [sys.executable, "-c", WATCHER_PROBE, str(DAGS)], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe["errors"] == {}
+    tasks, producer_id, done_id = probe["tasks"], "dbt.dbt_producer_watcher", "dbt.dbt_producer_watcher_done"
+    dbt_tasks = {t for t in tasks if t.startswith("dbt.")}
+    per_node = {f"dbt.{m}.run" for m in MODELS} | {f"dbt.{s}.seed" for s in SEEDS}
+    node_tests = {t for t in dbt_tasks if t.endswith(".test")}
+    assert dbt_tasks == per_node | node_tests | {producer_id, done_id}
+    assert (
+        probe["producer"]["cmd"] == ["build"] and not probe["producer"]["select"] and not probe["producer"]["exclude"]
+    )
+    assert "--resource-type" not in probe["producer"]["flags"]  # every data test and unit test runs in the build
+    assert probe["producer"]["warehouse"].endswith("work/warehouse.duckdb")
+    for task_id in dbt_tasks - {producer_id, done_id}:
+        assert tasks[task_id]["producer"] == producer_id, task_id  # reads the build's results, never the file
+    for task_id, task in tasks.items():
+        assert task["pool"] == "warehouse" and task["doc"], task_id
+        assert task["retries"] == 0 or task_id == "prepare", task_id  # a sensor's retry would run dbt itself
+    assert "dbt_cross_model_tests" not in tasks
+    assert done_id in tasks["dbt_docs"]["upstream"] and tasks["validate"]["upstream"] == ["dbt_docs"]
