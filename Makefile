@@ -28,7 +28,7 @@ lint:
 # Run the linters, then the whole test suite.
 test: lint
 	scripts/bootstrap test airflow lint
-	.venv/bin/python -m pytest --durations=10 $(PYTEST_ARGS)
+	.venv/bin/python -m pytest -n 2 --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 clean:
 	rm -rf data/ .pytest_cache

@@ -16,13 +16,14 @@ from airflow.sdk import Asset, BaseNotifier, task
 
 from crossborder.core.alerts import build_alert, send_alert
 from crossborder.core.config import Settings, load_settings
-from crossborder.core.dbt import dbt_executable, dbt_vars
+from crossborder.core.dbt import DBT_PROFILE, DBT_TARGET, dbt_executable, dbt_vars
 from crossborder.core.errors import GateFailed
 from crossborder.core.progress import Progress
 from crossborder.pipeline.steps import RunContext, Step
 
 OWNER = "crossborder"
 POOL = "warehouse"  # one slot, created by the compose `airflow-init` service (docs/airflow.md)
+DEFAULT_POOL = "default_pool"  # Airflow's own
 
 WAREHOUSE_ASSET = Asset(name="crossborder_warehouse", uri="crossborder://warehouse", group="crossborder")
 
@@ -70,18 +71,18 @@ def dbt_manifest() -> Path | None:
 
 
 # How the warehouse DAG runs dbt (docs/airflow.md compares them):
+#   watcher  (the default) one `dbt build` of the whole project (cosmos' producer task, the one DuckDB
+#            writer), then per model and seed a `run`/`seed` and a `test` sensor that report its result
+#            from the producer's XCom (they never open the warehouse); every test, unit tests included,
+#            runs in that build.
 #   local    one `dbt build --select <node>` process per model and seed, the cross-model and unit
-#            tests after all of them in `dbt_cross_model_tests` (the default: slow, proven).
-#   watcher  one `dbt build` of the whole project (cosmos' producer task, the one DuckDB writer) and
-#            per model and seed two sensors that report its result from the producer's XCom (they
-#            never open the warehouse); every test, unit tests included, runs in that build.
-#            Opt-in: much faster on the demo data, but a run of the e2e test hung (docs/airflow.md).
+#            tests after all of them in `dbt_cross_model_tests`: several times slower.
 DBT_MODES = ("local", "watcher")
 
 
 def dbt_mode() -> str:
-    """The dbt execution mode of the warehouse DAG: CROSSBORDER_AIRFLOW_DBT_MODE, default `local`."""
-    mode = os.environ.get("CROSSBORDER_AIRFLOW_DBT_MODE", "local").strip().lower()
+    """The dbt execution mode of the warehouse DAG: CROSSBORDER_AIRFLOW_DBT_MODE, default `watcher`."""
+    mode = os.environ.get("CROSSBORDER_AIRFLOW_DBT_MODE", "watcher").strip().lower()
     if mode not in DBT_MODES:
         raise ValueError(f"CROSSBORDER_AIRFLOW_DBT_MODE={mode!r}: expected one of {', '.join(DBT_MODES)}")
     return mode
@@ -106,8 +107,8 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt", mode: str | None =
             partial_parse=True,
         ),
         profile_config=ProfileConfig(
-            profile_name="crossborder",
-            target_name="warehouse",
+            profile_name=DBT_PROFILE,
+            target_name=DBT_TARGET,
             profiles_yml_filepath=settings.dbt_project_dir / "profiles.yml",
         ),
         execution_config=ExecutionConfig(
@@ -130,7 +131,11 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt", mode: str | None =
             emit_datasets=False,
             enable_owner_inheritance=False,
         ),
-        operator_args={"pool": POOL, "append_env": True},
+        operator_args={
+            "pool": POOL,
+            "append_env": True,
+            **({"dbt_cmd_flags": _cli_paths(settings)} if watcher else {}),
+        },
         # retries 0: a watcher sensor's retry would run dbt itself (cosmos' documented retry path),
         # a second DuckDB writer; a failed build is fixed and the DAG re-run instead.
         default_args={"owner": OWNER, "pool": POOL, "retries": 0},
@@ -140,8 +145,46 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt", mode: str | None =
             else "dbt build, one task per model (astronomer-cosmos)"
         ),
     )
+    if watcher:
+        _sense_after_the_build(group)
     _document_dbt_tasks(group, watcher)
     return group
+
+
+def _cli_paths(settings: Settings) -> list[str]:
+    """The producer's `dbt build` writes its target (manifest, partial-parse file) and log where
+    `crossborder build` does, not into cosmos' throw-away copy of the project: `dbt_docs` then parses
+    nothing again, and the CLI and the DAG find each other's dbt artifacts."""
+    return ["--target-path", str(settings.dbt_target_dir), "--log-path", str(settings.dbt_log_dir)]
+
+
+def _sense_after_the_build(group) -> None:
+    """Start the sensors only once the producer's `dbt build` has ended, whatever its outcome.
+
+    cosmos hangs the root sensors of a task group off nothing inside it, so a sensor can take the one
+    `warehouse` pool slot (or, under `dag.test()`, the one thread) before the producer starts, and wait
+    for a build that never runs. After the producer every sensor finds its node's result at once; the
+    root ones run on `all_done`, so a failed build still fails the model's own task with dbt's event,
+    and the sensors below a failed one are `upstream_failed` as in `local` mode.
+    """
+    from airflow.task.trigger_rule import TriggerRule
+
+    tasks = {task.task_id: task for task in _tasks_in(group)}
+    producer = tasks.pop(f"{group.group_id}.dbt_producer_watcher")
+    tasks.pop(f"{group.group_id}.dbt_producer_watcher_done")
+    for sensor in tasks.values():
+        if not sensor.upstream_task_ids & tasks.keys():
+            producer >> sensor
+            sensor.trigger_rule = TriggerRule.ALL_DONE
+        # A sensor polls only for a result the build has already written; no waiting, no deferral, and
+        # no slot of the one-writer pool: it reads XCom, never the DuckDB file.
+        sensor.pool = DEFAULT_POOL
+        sensor.deferrable = False
+        sensor.poke_interval = 1
+        sensor.timeout = 60
+        # cosmos re-runs dbt for the node itself when the build failed before reporting it: a second
+        # writer of the working warehouse. Counting the first poke as done turns that into a failure.
+        sensor.poke_retry_number = 1
 
 
 def _document_dbt_tasks(group, watcher: bool) -> None:

@@ -9,12 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from crossborder import __version__
-from crossborder.catalog import list_tables, query, render_tables
+from crossborder.catalog import describe_table, list_tables, query, render_description, render_tables
 from crossborder.core.config import load_settings
 from crossborder.core.errors import CrossborderError, GateFailed
 from crossborder.core.progress import Progress
 from crossborder.docs_site import serve_docs, write_docs
-from crossborder.pipeline import build, demo, extract, publish, steps, validate
+from crossborder.pipeline import build, demo, extract, publish, steps, validate, verify
 from crossborder.status import problems, render_status
 from extractors import SOURCES
 from extractors.tip.editions import parse_editions
@@ -29,8 +29,8 @@ environment:
   CROSSBORDER_TIP_BASE_URL, CROSSBORDER_TIP_ARCHIVE_BASE_URL  the TIP report's main site and archive host
   Any config key: [section] key -> CROSSBORDER_<SECTION>_<KEY>, e.g. CROSSBORDER_HTTP_READ_TIMEOUT_S.
 
-exit codes: 0 ok; 1 a step failed or a source is stale (one-line reason on stderr); 2 usage error;
-  3 quality gate failed
+exit codes: 0 ok; 1 a step failed, a source is stale or `status --check` found a problem (one-line reason
+  on stderr); 2 usage error; 3 quality gate failed
 """
 
 
@@ -110,11 +110,28 @@ def _parser() -> argparse.ArgumentParser:
         help="publish the validated working warehouse",
         description=("Move the working warehouse that passed the gate to <data>/warehouse.duckdb (atomic rename)."),
     )
-    status = commands.add_parser("status", help="what was fetched when, freshness, tables, row counts, last gate")
+    commands.add_parser(
+        "verify",
+        help="check every raw file against its sha256 and every manifest line against its file",
+        description="Offline and read-only: every raw object under <data>/raw/<source>/objects/ must still hash "
+        "to the sha256 it is named by, and every manifest line must point at an existing object of its sha256. "
+        "Prints one line per problem; exits 1 if there is any.",
+    )
+    status = commands.add_parser(
+        "status",
+        help="what was fetched when, freshness (fetch time and data coverage), tables, row counts, last gate",
+        description=(
+            "Show each source's fetches and freshness twice: by fetch time (when new content last landed; "
+            "[sources.X] freshness_warn_days, freshness_error_days) and by data coverage (the newest month, "
+            "year, edition or article the published warehouse holds; coverage_warn_days, coverage_error_days), "
+            "then the published tables and the last quality gate."
+        ),
+    )
     status.add_argument(
         "--check",
         action="store_true",
-        help="exit 1 when a source is past its freshness error threshold or the last gate failed",
+        help="exit 1 (naming why) when a source never landed anything or is past an error threshold (fetch time "
+        "or data coverage), nothing is published, or the quality gate never ran or last failed",
     )
 
     query = commands.add_parser(
@@ -122,11 +139,24 @@ def _parser() -> argparse.ArgumentParser:
         help="run a read-only SQL query on the published warehouse",
         description=(
             "Run SQL against <data>/warehouse.duckdb opened read-only and print the result as a table. "
-            "Tables live in schema marts, e.g. marts.fct_border_encounters."
+            "Unqualified names are looked up in schema marts, then main, then report "
+            "(fct_border_encounters is marts.fct_border_encounters). The SQL cannot read or write files, "
+            "install or load extensions, or change settings: --output FILE saves a result."
         ),
     )
-    query.add_argument("sql", help='the SQL, e.g. "select * from marts.fct_drug_seizures limit 5"')
-    query.add_argument("--max-rows", type=int, default=40, help="rows to print at most (default 40; format table only)")
+    query.add_argument(
+        "sql",
+        nargs="?",
+        help='the SQL, e.g. "select * from fct_drug_seizures limit 5"; - reads it from standard input',
+    )
+    query.add_argument("--file", type=Path, metavar="PATH", help="read the SQL from PATH instead")
+    query.set_defaults(usage_error=query.error)  # usage errors found after parsing print this command's usage
+    query.add_argument(
+        "--max-rows",
+        type=_positive_int,
+        default=40,
+        help="rows to print at most (default 40; format table only; says how many rows and columns were left out)",
+    )
     query.add_argument(
         "--format",
         choices=("table", "csv", "json", "parquet"),
@@ -137,8 +167,17 @@ def _parser() -> argparse.ArgumentParser:
 
     tables = commands.add_parser("tables", help="list the published tables with a one-line description and row count")
     tables.add_argument(
-        "--all", action="store_true", help="every schema (staging, intermediate, reference), not only marts"
+        "--all",
+        action="store_true",
+        help="every schema (staging, intermediate, reference, report), views included, not only marts",
     )
+    describe = commands.add_parser(
+        "describe",
+        help="a table's columns, types and descriptions, its grain and row count",
+        description="Describe a published table or view: its description, grain (from the dbt docs), row count, "
+        "and every column with its type and description.",
+    )
+    describe.add_argument("table", help="e.g. fct_border_encounters or marts.fct_border_encounters")
     commands.add_parser(
         "report",
         help="write the briefing report (one self-contained HTML file) of the published warehouse",
@@ -187,6 +226,34 @@ def _serve_demo_mirror(settings, port: int | None, progress: Progress) -> None:
         progress.say("demo mirror stopped")
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} is less than 1")
+    return number
+
+
+def _query_sql(args: argparse.Namespace) -> str:
+    """The SQL of `crossborder query`: the argument, standard input (-) or --file; a usage error (exit 2) otherwise."""
+    if args.format == "parquet" and args.output is None:
+        args.usage_error("--format parquet writes a binary file: give --output FILE")
+    if (args.sql is None) == (args.file is None):
+        args.usage_error("give the SQL as an argument, - for standard input, or --file PATH (one of them)")
+    if args.file is not None:
+        try:
+            sql = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            args.usage_error(f"--file {args.file}: cannot read it: {exc}")
+    else:
+        sql = sys.stdin.read() if args.sql == "-" else args.sql
+    if not sql.strip():
+        args.usage_error(f"the SQL{' in ' + str(args.file) if args.file else ''} is empty")
+    return sql
+
+
 def _years(value: str) -> str:
     try:
         parse_editions(value)
@@ -224,16 +291,26 @@ def main(argv: list[str] | None = None) -> int:
             validate.validate(settings, progress)
         elif args.command == "publish":
             publish.publish(settings, progress)
+        elif args.command == "verify":
+            checked = verify.verify(settings)
+            for problem in checked.problems:
+                print(problem)
+            progress.say(checked.summary())
+            if not checked.ok:
+                return EXIT_FAILED
         elif args.command == "status":
             print(render_status(settings))
-            if args.check and problems(settings):
-                raise CrossborderError("; ".join(problems(settings)))
+            found = problems(settings) if args.check else []
+            if found:
+                raise CrossborderError("status --check: " + "; ".join(found))
         elif args.command == "query":
-            written = query(settings, args.sql, args.format, args.output, args.max_rows)
+            written = query(settings, _query_sql(args), args.format, args.output, args.max_rows)
             if written:
                 progress.say(f"wrote {written}")
         elif args.command == "tables":
             print(render_tables(list_tables(settings, all_schemas=args.all)))
+        elif args.command == "describe":
+            print(render_description(describe_table(settings, args.table)))
         elif args.command == "report":
             # Imported here: matplotlib takes about a second to import.
             from crossborder.report import write_report

@@ -1,18 +1,16 @@
-"""What `crossborder status` shows: fetches per source, published tables, the last gate."""
+"""What `crossborder status` shows (fetches per source, freshness by fetch time and by data coverage,
+published tables, the last gate) and what `status --check` fails on."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import duckdb
-
 from crossborder.core.config import Settings
-from crossborder.core.errors import CrossborderError
 from crossborder.core.files import is_sample_data
 from crossborder.core.landing import LandingZone
 from crossborder.core.warehouse import last_gate_result as gate_status
 from crossborder.core.warehouse import open_published
-from crossborder.pipeline.freshness import freshness
+from crossborder.pipeline.freshness import coverage, freshness
 from extractors import SOURCES
 
 
@@ -39,6 +37,10 @@ def landing_status(settings: Settings) -> list[dict]:
 
 def freshness_states(settings: Settings):
     return [freshness(settings, source) for source in SOURCES]
+
+
+def coverage_states(settings: Settings):
+    return coverage(settings, SOURCES)
 
 
 def table_status(settings: Settings) -> list[dict]:
@@ -83,8 +85,11 @@ def render_status(settings: Settings) -> str:
             f"{row['files_held']} files held ({row['bytes_held']} bytes)"
         )
     lines.append("")
-    lines.append("freshness:")
+    lines.append("freshness (by fetch time: when new content last landed):")
     for state in freshness_states(settings):
+        lines.append(f"  [{state.state}] {state.describe()}")
+    lines.append("freshness (by data coverage: the newest period the published warehouse holds):")
+    for state in coverage_states(settings):
         lines.append(f"  [{state.state}] {state.describe()}")
     lines.append("")
     path = settings.warehouse_path
@@ -111,22 +116,18 @@ def render_status(settings: Settings) -> str:
 
 
 def problems(settings: Settings) -> list[str]:
-    """What `status --check` fails on: stale sources and a failed last gate."""
-    found = [f"stale source: {f.describe()}" for f in freshness_states(settings) if f.state == "error"]
+    """What `status --check` fails on: a source that never landed anything, or is past an error threshold
+    by fetch time or by data coverage; no published warehouse; a quality gate that never ran or failed."""
+    fetched = freshness_states(settings)
+    never = [f.source for f in fetched if f.state == "never"]
+    found = [f"never landed anything: {', '.join(never)} (run `crossborder run`)"] if never else []
+    found += [f"stale source: {f.describe()}" for f in fetched if f.state == "error"]
+    found += [f"stale data: {c.describe()}" for c in coverage_states(settings) if c.state == "error"]
+    if not settings.warehouse_path.exists():
+        found.append(f"no published warehouse at {settings.warehouse_path}")
     gate = gate_status(settings)
-    if gate is not None and not gate.get("passed"):
+    if gate is None:
+        found.append(f"no quality gate ever ran (no {settings.gate_result_path})")
+    elif not gate.get("passed"):
         found.append(f"the last quality gate failed (Data Docs: {gate.get('data_docs_index')})")
     return found
-
-
-def run_query(settings: Settings, sql: str, max_rows: int) -> None:
-    con = open_published(settings)
-    try:
-        try:
-            relation = con.sql(sql)
-        except duckdb.Error as exc:
-            raise CrossborderError(f"query failed: {str(exc).splitlines()[0]}") from None
-        if relation is not None:
-            relation.show(max_rows=max_rows, max_width=200)
-    finally:
-        con.close()

@@ -1,8 +1,8 @@
 """The `warehouse` DAG: the pipeline's warehouse steps (crossborder.pipeline.steps.WAREHOUSE_STEPS)
 as tasks, run when new raw data lands.
 
-build      -> prepare -> dbt (astronomer-cosmos: one task per model) -> dbt_cross_model_tests -> dbt_docs
-             (CROSSBORDER_AIRFLOW_DBT_MODE=watcher: one `dbt build`, a sensor group per model -> dbt_docs)
+build      -> prepare -> dbt (astronomer-cosmos watcher: one `dbt build`, then a sensor group per model) -> dbt_docs
+             (CROSSBORDER_AIRFLOW_DBT_MODE=local: one dbt process per model, then dbt_cross_model_tests)
 validate   -> quality gate (Great Expectations)
 publish    -> atomic swap; updates the `crossborder_warehouse` Asset
 report     -> the briefing report        } after publish: each runs once publish succeeded,
@@ -40,7 +40,7 @@ from crossborder.pipeline.steps import BUILD, PUBLISH, WAREHOUSE_STEPS
 from extractors import SOURCES
 
 _settings = load_settings()  # reads config/crossborder.toml and the environment: no I/O beyond that
-_dbt_mode = dbt_mode()  # `local` (one dbt process per model) unless CROSSBORDER_AIRFLOW_DBT_MODE=watcher
+_dbt_mode = dbt_mode()  # `watcher` (one `dbt build`) unless CROSSBORDER_AIRFLOW_DBT_MODE=local
 
 
 @dag(
@@ -68,11 +68,11 @@ def warehouse():
 
     1. **build**: `prepare` re-derives records from the raw files (offline), checks which sources
        have records and deletes the stale working warehouse; `dbt` (astronomer-cosmos) runs one
-       `dbt build --select <model>` per model; `dbt_cross_model_tests` runs the tests that read
-       several models and the dbt unit tests; `dbt_docs` writes the docs site and records the
-       sources the build read (the gate checks those). (With CROSSBORDER_AIRFLOW_DBT_MODE=watcher:
-       one `dbt build` of everything in `dbt.dbt_producer_watcher`, a sensor group per model
-       reporting its result, no `dbt_cross_model_tests`; see docs/airflow.md.)
+       `dbt build` of everything, every test included, in `dbt.dbt_producer_watcher`, then each
+       model's group `dbt.<model>` reports that model's result (`run`) and its tests' (`test`);
+       `dbt_docs` writes the docs site and records the sources the build read (the gate checks
+       those). (With CROSSBORDER_AIRFLOW_DBT_MODE=local: one `dbt build --select <model>` per
+       model, then `dbt_cross_model_tests`; see docs/airflow.md.)
     2. **validate**: the Great Expectations gate; a failure fails the run, lists the failing
        expectations in the task log and names the Data Docs page.
     3. **publish**: atomically renames the validated file to `<data>/warehouse.duckdb` and
@@ -81,7 +81,7 @@ def warehouse():
        past their cadence and fails on those past the error threshold. Both run after publish
        and never un-publish.
 
-    Every task uses the one-slot `warehouse` pool; one run at a time.
+    Every task that opens the warehouse uses the one-slot `warehouse` pool; one run at a time.
     """
 
     @task(retries=2, retry_delay=timedelta(minutes=1))

@@ -26,6 +26,9 @@ class ExtractReport:
     records: dict[str, int] = field(default_factory=dict)  # dataset -> records (re)written this run
     rejected_rows: int = 0
     quarantined: int = 0  # pages that could not be read, set aside with the reason (not failures)
+    # of those, pages that read before: their last good content stays in use (extractors.derive.
+    # last_good_content), and the run fails after publishing, naming them
+    kept_last_good: int = 0
     not_found: int = 0  # URLs that answered 404 where that is an answer (TIP: not evaluated that year)
     reused: int = 0  # held copies checked recently enough not to be requested again
     failures: list[str] = field(default_factory=list)
@@ -48,6 +51,7 @@ class ExtractReport:
                 (self.reused, "reused (checked recently)"),
                 (self.not_found, "not found (404)"),
                 (self.quarantined, "pages quarantined"),
+                (self.kept_last_good, "of them with their last good copy kept in use"),
             )
             if n
         ]

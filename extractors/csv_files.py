@@ -5,16 +5,30 @@ map and typing rules."""
 from __future__ import annotations
 
 import csv
+import math
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 from crossborder.core.errors import CrossborderError
 from extractors.derive import ParseLog
 
+
+class FiniteNumberPattern:
+    """A number pattern whose match() also refuses what float() reads as infinite (`1e309`): such a
+    value would reach dbt as inf and fail there without naming the row. inf and nan never match."""
+
+    def __init__(self, pattern: str) -> None:
+        self._pattern = re.compile(pattern)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        found = self._pattern.match(text)
+        return found if found and math.isfinite(float(text)) else None
+
+
 INTEGER = re.compile(r"^-?\d+$")
-DECIMAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+DECIMAL = FiniteNumberPattern(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
 # The start of an HTML (or XML) document, comments included: never the start of a CSV or a zip.
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml|<!--)", re.IGNORECASE)
 
@@ -69,7 +83,23 @@ class CsvTable:
     def __init__(self, text: TextIO, *, name: str, log: RowLog) -> None:
         self.name = name
         self.log = log
-        self._reader = csv.reader(text, strict=True)
+        self._last_line = ""
+        self._reader = csv.reader(self._lines(text), strict=True)
+
+    def _lines(self, text: Iterable[str]) -> Iterator[str]:
+        """The file's lines, remembering the last one: whether the file ends with a newline."""
+        for line in text:
+            self._last_line = line
+            yield line
+
+    def _check_complete(self) -> None:
+        """SchemaError when the last line has no newline: a download cut short (a server that sent a
+        short body with a matching Content-Length) would otherwise be read as a smaller table."""
+        if self._last_line and not self._last_line.endswith(("\n", "\r")):
+            raise SchemaError(
+                f"{self.name}: the last line is not terminated by a newline: the file looks truncated "
+                f"(cut short in transfer?); nothing is taken from it"
+            )
 
     def header(self) -> list[str]:
         """The header row, cells trimmed (SchemaError when the file is empty or unreadable)."""
@@ -91,6 +121,7 @@ class CsvTable:
             try:
                 row = next(reader)
             except StopIteration:
+                self._check_complete()
                 break
             except csv.Error as exc:
                 log.reject(reader.line_num, f"malformed CSV: {exc}", [])

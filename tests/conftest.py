@@ -34,6 +34,11 @@ def env(tmp_path, monkeypatch, httpserver):
         "CROSSBORDER_HTTP_MAX_BACKOFF_S": "0.05",
         "CROSSBORDER_HTTP_READ_TIMEOUT_S": "5",
     }
+    # The test data covers fixed past months and years: its coverage would always be stale
+    # (tests/pipeline/test_freshness_coverage.py checks the coverage thresholds on the demo data).
+    for source in ("CBP", "TIP", "NEWS", "STATCAN"):
+        for level in ("WARN", "ERROR"):
+            values[f"CROSSBORDER_{source}_COVERAGE_{level}_DAYS"] = "36500"
     for key, value in values.items():
         monkeypatch.setenv(key, value)
     return values

@@ -10,7 +10,7 @@ import difflib
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,12 +30,25 @@ ENV_PREFIX = "CROSSBORDER_"
 # key of the repository's config/crossborder.toml) is an error at load, naming it: a mistyped
 # threshold would otherwise be ignored silently.
 GATE_THRESHOLDS: dict[str, dict[str, type]] = {
+    "cbp": {"max_release_drop_share": float},
     "tip": {"min_countries_per_edition": int, "max_countries_per_edition": int, "max_countries_dropped": int},
     "news": {"min_topic_share": float},
     "statcan": {"required_provinces": list},
 }
 # Keys every source section may have besides its options.
 _SECTION_KEYS = ("base_url", "official_hosts", "demo_overrides")
+# Freshness thresholds in days (crossborder.pipeline.freshness; Settings.freshness_thresholds), keys of
+# every source section, set and typed like the gate's: since new content was last fetched
+# (freshness_*), and since the end of the newest period the published data covers (coverage_*).
+FRESHNESS_THRESHOLDS: dict[str, type] = {
+    "freshness_warn_days": float,
+    "freshness_error_days": float,
+    "coverage_warn_days": float,
+    "coverage_error_days": float,
+}
+# [http] keys a source section may set for its own downloads (HttpSettings.for_source): what the
+# source really needs, so a hostile server is stopped early. [http] max_bytes stays the ceiling.
+SOURCE_HTTP_KEYS = ("max_bytes", "min_download_bytes_per_s")
 
 
 def _coerce(value: str, like: Any, name: str) -> Any:
@@ -79,14 +92,31 @@ class HttpSettings:
     requests_per_second_per_host: float
     max_bytes: int
     obey_robots_txt: bool
+    # A download (robots.txt included) must finish within download_grace_s plus its size (the
+    # Content-Length, else max_bytes) at min_download_bytes_per_s, however steadily bytes trickle in.
+    min_download_bytes_per_s: float
+    download_grace_s: float
+    # A compressed body decoding to more than this many times its wire size, once past
+    # compression_check_after_bytes, is a decompression bomb.
+    max_compression_ratio: float
+    compression_check_after_bytes: int
+    # Source name -> its own values of SOURCE_HTTP_KEYS (from its config section).
+    per_source: Mapping[str, Mapping[str, Any]] = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> HttpSettings:
-        known = set(cls.__dataclass_fields__)
+        known = set(cls.__dataclass_fields__) - {"per_source"}
         missing = known - set(values)
         if missing:
             raise CrossborderError(f"config [http] lacks {', '.join(sorted(missing))}")
         return cls(**{k: values[k] for k in known})
+
+    def for_source(self, name: str) -> HttpSettings:
+        """These settings with a source's own download limits applied ([http] max_bytes is the ceiling)."""
+        own = dict(self.per_source.get(name) or {})
+        if "max_bytes" in own:
+            own["max_bytes"] = min(int(own["max_bytes"]), self.max_bytes)
+        return replace(self, **own) if own else self
 
 
 @dataclass(frozen=True)
@@ -152,6 +182,16 @@ class Settings:
             options.update(options.get("demo_overrides") or {})
         where = f"config [sources.{name}] in {self.config_file}"
         return {key: _threshold(options, key, kind, where) for key, kind in spec.items()}
+
+    def freshness_thresholds(self, name: str) -> dict[str, float]:
+        """A source's freshness thresholds (FRESHNESS_THRESHOLDS) in days, typed; a CrossborderError names a
+        missing or mistyped one."""
+        options = self.source(name).options
+        where = f"config [sources.{name}] in {self.config_file}"
+        missing = [key for key in FRESHNESS_THRESHOLDS if key not in options]
+        if missing:
+            raise CrossborderError(f"{where} lacks the freshness threshold {', '.join(missing)}")
+        return {key: _threshold(options, key, kind, where) for key, kind in FRESHNESS_THRESHOLDS.items()}
 
     # Where things live under the data directory.
     @property
@@ -235,6 +275,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             options=values,
         )
     _check_source_keys(raw.get("sources", {}), sources, config_file)
+    http = replace(
+        http,
+        per_source={
+            name: {key: source.options[key] for key in SOURCE_HTTP_KEYS if key in source.options}
+            for name, source in sources.items()
+        },
+    )
     data_dir = Path(environ.get(f"{ENV_PREFIX}DATA_DIR", "data")).expanduser().resolve()
     return Settings(data_dir=data_dir, http=http, sources=sources, config_file=config_file)
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import fcntl
 import gzip
+import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,6 +28,16 @@ if TYPE_CHECKING:  # the landing zone is read at DAG parse time, where requests 
 
 
 EMPTY_RECORDS = "_empty.jsonl.gz"
+_SHA256 = re.compile(r"^[0-9a-f]{64}")
+
+
+class ObjectCorrupt(CrossborderError):
+    """A raw object whose bytes no longer match the sha256 it is named by: nothing is derived from it."""
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as data:
+        return hashlib.file_digest(data, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -129,6 +141,42 @@ class LandingZone:
     # -- objects ----------------------------------------------------------------------------
     def object_path(self, entry: ManifestEntry) -> Path:
         return self.root / entry.path
+
+    def object_files(self) -> list[Path]:
+        """Every raw object held, by path."""
+        return sorted(p for p in (self.root / "objects").glob("*/*") if p.is_file())
+
+    def objects_named(self, sha256: str) -> list[Path]:
+        """The raw objects named by sha256 (one per suffix it was landed with); none for another digest."""
+        if not _SHA256.fullmatch(sha256):
+            return []
+        return sorted((self.root / "objects" / sha256[:2]).glob(f"{sha256}*"))
+
+    def object_problem(self, path: Path) -> str | None:
+        """What is wrong with a raw object (missing, unreadable, or bytes that no longer hash to
+        the sha256 in its name), or None."""
+        expected = _SHA256.match(path.name)
+        if expected is None:
+            return f"{self.source}: raw object {path} is not named by a sha256"
+        try:
+            actual = file_sha256(path)
+        except FileNotFoundError:
+            return f"{self.source}: raw object {path} is missing"
+        except OSError as exc:
+            return f"{self.source}: raw object {path} cannot be read: {exc}"
+        if actual != expected[0]:
+            return (
+                f"{self.source}: raw object {path} does not match the sha256 it is named by "
+                f"(its bytes hash to {actual}): changed or damaged after landing"
+            )
+        return None
+
+    def verify_object(self, path: Path) -> Path:
+        """path, after checking its bytes still hash to the sha256 it is named by (ObjectCorrupt otherwise)."""
+        problem = self.object_problem(path)
+        if problem:
+            raise ObjectCorrupt(problem)
+        return path
 
     def _promote(self, download: Download, suffix: str) -> str:
         assert download.path is not None and download.sha256 is not None

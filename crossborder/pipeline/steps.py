@@ -6,6 +6,8 @@ validate   quality gate over the working warehouse (read-only)        crossborde
 publish    atomic rename of the validated warehouse                   crossborder.pipeline.publish
 report     the briefing report of the published warehouse            crossborder.report
 freshness  warn / fail on sources quiet past their cadence            crossborder.pipeline.freshness
+quarantine fail naming inputs that stopped parsing (their last good    extractors.derive.kept_in_use
+           content stays in use, so the publish keeps their data)
 
 A step added to STEPS appears in `crossborder run` and in the DAGs by construction
 (tests/pipeline/test_steps.py checks both). Steps after publish never un-publish: their failure is
@@ -22,9 +24,11 @@ from typing import Any
 from crossborder.core.config import Settings
 from crossborder.core.errors import CrossborderError, ReportFailed
 from crossborder.core.files import is_sample_data
+from crossborder.core.landing import LandingZone
 from crossborder.core.progress import Progress
 from crossborder.pipeline import build, demo, extract, freshness, publish, validate
 from extractors import SOURCES
+from extractors.derive import kept_in_use
 
 
 @dataclass
@@ -84,6 +88,24 @@ def _freshness(ctx: RunContext) -> None:
     freshness.check_freshness(ctx.settings, [] if ctx.demo else ctx.sources, ctx.progress)
 
 
+def check_quarantine(settings: Settings, sources: Iterable[str], progress: Progress) -> None:
+    """Raise naming the inputs that read before and stopped (quarantined, their last good content
+    kept in use): what was published is good, but the source changed and someone must look."""
+    stopped = [(source, item) for source in sources for item in kept_in_use(LandingZone(settings.raw_dir, source))]
+    for source, item in stopped:
+        progress.say(
+            f"    quarantined {source}: {item['url']}: {item['reason']} (raw copy {item['raw_path']}); "
+            f"its last good copy, landed {item['kept_fetched_at']}, stays in use"
+        )
+    if stopped:
+        source, first = stopped[0]
+        more = f" (and {len(stopped) - 1} more)" if len(stopped) > 1 else ""
+        raise CrossborderError(
+            f"quarantined: {source}: {first['url']} can no longer be read ({first['reason']}; raw copy "
+            f"{first['raw_path']}){more}; its last good copy stays in use and the rest was published"
+        )
+
+
 EXTRACT = Step("extract", "fetch what is new from each source into the landing zone", _extract)
 BUILD = Step(
     "build",
@@ -102,9 +124,15 @@ REPORT = Step("report", "write the briefing report of the published warehouse", 
 FRESHNESS = Step(
     "freshness", "warn about quiet sources; fail on those past their error threshold", _freshness, after_publish=True
 )
+QUARANTINE = Step(
+    "quarantine",
+    "fail naming the inputs that stopped parsing (their last good content stays in use)",
+    lambda ctx: check_quarantine(ctx.settings, ctx.sources, ctx.progress),
+    after_publish=True,
+)
 
 # What the warehouse DAG runs (extracts run in their own DAGs, one per source).
-WAREHOUSE_STEPS: tuple[Step, ...] = (BUILD, VALIDATE, PUBLISH, REPORT, FRESHNESS)
+WAREHOUSE_STEPS: tuple[Step, ...] = (BUILD, VALIDATE, PUBLISH, REPORT, FRESHNESS, QUARANTINE)
 STEPS: tuple[Step, ...] = (EXTRACT, *WAREHOUSE_STEPS)
 
 
@@ -124,7 +152,7 @@ def run_steps(ctx: RunContext, steps: Iterable[Step] | None = None) -> None:
 
 
 def run(settings: Settings, sources: Iterable[str], progress: Progress, *, demo_mirror: bool = False) -> Path:
-    """The whole pipeline: extract -> build -> validate -> publish -> report -> freshness."""
+    """The whole pipeline: extract -> build -> validate -> publish -> report -> freshness -> quarantine."""
     ctx = RunContext(settings, progress, list(sources) or list(SOURCES), demo=demo_mirror)
     demo.check_data_dir_kind(settings, demo_mirror)
     run_steps(ctx)

@@ -127,8 +127,16 @@ def count_axis(ax, label: str) -> None:
     ax.set_ylim(bottom=0)
 
 
-def mark_fiscal_years(axes, first: date, last: date, label_axis=None) -> None:
-    """Dotted lines at each October 1 (the US fiscal year starts) and FY labels on label_axis."""
+def fiscal_year_label(fiscal_year: int, months_covered: int | None = None) -> str:
+    """'FY2024', or 'FY2025 (5 of 12 months)' for a fiscal year the data cover only in part."""
+    if months_covered is None or months_covered >= 12:
+        return f"FY{fiscal_year}"
+    return f"FY{fiscal_year} ({months_covered} of 12 months)"
+
+
+def mark_fiscal_years(axes, first: date, last: date, label_axis=None, months_covered=None) -> None:
+    """Dotted lines at each October 1 (the US fiscal year starts) and FY labels on label_axis;
+    months_covered ({fiscal year: months in the data}) labels a partial year as such."""
     starts = [date(y, 10, 1) for y in range(first.year - 1, last.year + 1) if first < date(y, 10, 1) <= last]
     for ax in axes:
         for start in starts:
@@ -143,7 +151,7 @@ def mark_fiscal_years(axes, first: date, last: date, label_axis=None) -> None:
         label_axis.text(
             middle,
             1.01,
-            f"FY{fy}",
+            fiscal_year_label(fy, (months_covered or {}).get(fy)),
             transform=label_axis.get_xaxis_transform(),
             ha="center",
             va="bottom",

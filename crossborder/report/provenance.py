@@ -53,7 +53,8 @@ def inputs(settings: Settings, con) -> list[dict]:
 
 
 def quarantined(settings: Settings, limit: int = 50) -> tuple[list[dict], int]:
-    """Inputs set aside with a reason: TIP pages (raw/tip/quarantine/) and rejected news items/feeds."""
+    """Inputs set aside with a reason: quarantined pages (raw/<source>/quarantine/, with the landing
+    time of the last good copy kept in use, if any) and rejected news items/feeds."""
     found = []
     for pattern in QUARANTINE_PATTERNS:
         for path in sorted(settings.raw_dir.glob(pattern)):
@@ -75,6 +76,8 @@ def quarantined(settings: Settings, limit: int = 50) -> tuple[list[dict], int]:
                             "what": str(what),
                             "reason": str(item.get("reason", "")),
                             "when": str(item.get("quarantined_at", "")),
+                            # a page that read before: its last good copy is what the warehouse holds
+                            "kept": str(item["kept_fetched_at"]) if item.get("kept_raw_sha256") else "",
                         }
                     )
     return found[:limit], len(found)

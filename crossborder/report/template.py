@@ -78,10 +78,10 @@ TEMPLATE = """<!DOCTYPE html>
 
   <h3>Quarantined inputs</h3>
   {% if quarantined %}
-  <p>{{ quarantined_total }} input(s) were set aside with a reason and are not in the warehouse{% if quarantined_total > quarantined | length %} (first {{ quarantined | length }} shown){% endif %}.</p>
+  <p>{{ quarantined_total }} input(s) were set aside with a reason: the warehouse holds nothing of them, or, where a last good copy is named, that copy's data{% if quarantined_total > quarantined | length %} (first {{ quarantined | length }} shown){% endif %}.</p>
   <table id="quarantined">
-    <thead><tr><th>source</th><th>input</th><th>reason</th><th>when</th></tr></thead>
-    <tbody>{% for q in quarantined %}<tr><td>{{ q.source }}</td><td class="url">{{ q.what }}</td><td>{{ q.reason }}</td><td>{{ q.when }}</td></tr>{% endfor %}</tbody>
+    <thead><tr><th>source</th><th>input</th><th>reason</th><th>when</th><th>in the warehouse instead</th></tr></thead>
+    <tbody>{% for q in quarantined %}<tr><td>{{ q.source }}</td><td class="url">{{ q.what }}</td><td>{{ q.reason }}</td><td>{{ q.when }}</td><td>{% if q.kept %}last good copy, landed {{ q.kept }}{% else %}nothing{% endif %}</td></tr>{% endfor %}</tbody>
   </table>
   {% else %}
   <p id="quarantined">None: every input landed was read.</p>
@@ -101,7 +101,7 @@ TEMPLATE = """<!DOCTYPE html>
     <figure class="chart" id="chart-{{ chart.key }}">
       {{ chart.svg }}
       <figcaption><span class="reading">{{ chart.reading }}</span><br>
-        <span class="meta">Source: {{ chart.source }}. Data as of {{ chart.as_of }}.</span></figcaption>
+        <span class="meta">Source: {{ chart.source }}{% if demo %} (SAMPLE DATA: invented numbers, not the source's){% endif %}. Data as of {{ chart.as_of }}.</span></figcaption>
     </figure>
     {% endfor %}
     {% for note in s.notes %}<p class="note">{{ note }}</p>{% endfor %}

@@ -18,15 +18,21 @@
     Stable key of an area of responsibility, independent of the spelling a file
     uses: '<component code>-<slug of name>', e.g. ('Office of Field Operations',
     'BOSTON FIELD OFFICE') and ('Office of Field Operations', 'Boston Field Office')
-    both give 'ofo-boston-field-office'.
+    both give 'ofo-boston-field-office'. The component codes are the seed cbp_components
+    (case-insensitive); a component the seed does not list falls back to its slug. The seed is
+    read by uncorrelated subqueries (lists of its columns, in one order), so `component` names
+    the caller's column.
 -#}
 {% macro component_code(component) -%}
-    case lower(trim({{ component }}))
-        when 'office of field operations' then 'ofo'
-        when 'u.s. border patrol' then 'usbp'
-        when 'air and marine operations' then 'amo'
-        else {{ slugify(component) }}
-    end
+    coalesce(
+        (select list(component_code order by component) from {{ ref('cbp_components') }})[
+            list_position(
+                (select list(lower(component) order by component) from {{ ref('cbp_components') }}),
+                lower(trim({{ component }}))
+            )
+        ],
+        {{ slugify(component) }}
+    )
 {%- endmacro %}
 
 {% macro aor_code(component, area_of_responsibility) -%}

@@ -9,7 +9,10 @@ values of these marts. Four kinds of check:
     the releases ``intermediate.int_cbp__fiscal_year_sources`` names as the winners, and every
     mart row comes from a winner. The keys are the mart's grain as its dbt YAML declares it
     (expectations.dbt_models.grain);
-  * anomalies (warnings): a region's monthly total dropping by 90 % or more.
+  * anomalies (warnings): a region's monthly total dropping by 90 % or more;
+  * revision drops (errors): for a closed fiscal year, a release with fewer rows or a lower total
+    than the release it supersedes, by more than [sources.cbp] max_release_drop_share (a file cut
+    short at a line end, which the CSV reader cannot see, loses the rows of its last fiscal year).
 """
 
 from __future__ import annotations
@@ -28,12 +31,17 @@ DRUGS_MART = "marts.fct_drug_seizures"
 ENCOUNTERS_STAGING = "staging.stg_cbp__encounters"
 DRUGS_STAGING = "staging.stg_cbp__drug_seizures"
 FISCAL_YEAR_SOURCES = "intermediate.int_cbp__fiscal_year_sources"
+ENCOUNTER_REVISIONS = "marts.fct_border_encounter_revisions"
+DRUG_REVISIONS = "marts.fct_drug_seizure_revisions"
+RELEASES = "marts.dim_cbp_release"
 
 ENCOUNTER_MEASURES_NON_NEGATIVE = ("encounter_count",)
 DRUG_MEASURES_NON_NEGATIVE = ("event_count", "quantity_lbs")
 
 # Shown beside unexpected values in failures and Data Docs.
 MART_ID_COLUMNS = ("release_id", "month_start", "aor_code")
+# A revision drop names the release, the fiscal year, the release it supersedes and what dropped.
+REVISION_ID_COLUMNS = ("release_id", "fiscal_year", "previous_release_id", "dropped")
 
 
 def _mart(measures: tuple[str, ...]):
@@ -188,6 +196,65 @@ DRUG_MEASURES = {
 }
 
 
+def _revision_drop_sql(revisions_table: str, measures: tuple[str, ...]) -> str:
+    """One row per release x closed fiscal year it re-publishes: its rows (grain keys present) and
+    totals beside those of the release it supersedes for that fiscal year (the revisions mart's
+    previous release), and the share each dropped by (0 when it grew).
+
+    A fiscal year is closed in a release when it is not the release's last (in-progress) one."""
+    totals = "".join(f",\n                sum({m}) as {m}, sum(previous_{m}) as previous_{m}" for m in measures)
+    drops = "".join(
+        f",\n            greatest(0, 1 - coalesce({m}, 0) / nullif(previous_{m}, 0))::double as {m}_drop_share"
+        for m in measures
+    )
+    described = " || '; ' || ".join(
+        [
+            "format('rows {} -> {} (-{:.2f}%)', previous_rows, rows, 100 * greatest(0, 1 - rows / previous_rows))",
+            *(
+                f"format('{m} {{}} -> {{}} (-{{:.2f}}%)', round(previous_{m}, 2), round({m}, 2), "
+                f"100 * greatest(0, 1 - coalesce({m}, 0) / nullif(previous_{m}, 0)))"
+                for m in measures
+            ),
+        ]
+    )
+    return f"""
+        with compared as (
+            select
+                series,
+                fiscal_year,
+                release_id,
+                previous_release_id,
+                count({measures[0]})::bigint as rows,
+                count(previous_{measures[0]})::bigint as previous_rows{totals}
+            from {revisions_table}
+            where previous_release_id is not null
+            group by all
+        )
+        select
+            compared.release_id,
+            compared.fiscal_year,
+            compared.previous_release_id,
+            greatest(0, 1 - rows / nullif(previous_rows, 0))::double as rows_drop_share{drops},
+            {described} as dropped
+        from compared
+        join {RELEASES} as releases on releases.release_id = compared.release_id
+        where compared.fiscal_year < releases.release_last_fy
+        order by compared.release_id, compared.fiscal_year
+    """
+
+
+def _revision_drop(measures: tuple[str, ...], max_share: float) -> Any:
+    def build() -> list[Any]:
+        import great_expectations.expectations as gxe
+
+        return [
+            gxe.ExpectColumnValuesToBeBetween(column=f"{name}_drop_share", max_value=max_share)
+            for name in ("rows", *measures)
+        ]
+
+    return build
+
+
 def _reconciliation(measures: dict[str, str]) -> Any:
     def build() -> list[Any]:
         return [
@@ -202,6 +269,7 @@ def _reconciliation(measures: dict[str, str]) -> Any:
 
 def checks(settings: Settings) -> list[Check]:
     project = settings.dbt_project_dir
+    max_drop = settings.thresholds("cbp")["max_release_drop_share"]
     encounter_grain = grain(ENCOUNTERS_MART.split(".")[1], project)
     drug_grain = grain(DRUGS_MART.split(".")[1], project)
     return [
@@ -254,6 +322,24 @@ def checks(settings: Settings) -> list[Check]:
             expectations=_reconciliation(DRUG_MEASURES),
             id_columns=("fiscal_year",),
             description="Per fiscal year, mart keys, events and pounds match the winning releases in staging.",
+        ),
+        Check(
+            name="revision_drop.encounters",
+            sql=_revision_drop_sql(ENCOUNTER_REVISIONS, tuple(ENCOUNTER_MEASURES)),
+            tables=(ENCOUNTER_REVISIONS, RELEASES),
+            expectations=_revision_drop(tuple(ENCOUNTER_MEASURES), max_drop),
+            id_columns=REVISION_ID_COLUMNS,
+            description=f"Per closed fiscal year, no release has over {max_drop:.1%} fewer rows or encounters "
+            "than the release it supersedes (a truncated file).",
+        ),
+        Check(
+            name="revision_drop.drug_seizures",
+            sql=_revision_drop_sql(DRUG_REVISIONS, tuple(DRUG_MEASURES)),
+            tables=(DRUG_REVISIONS, RELEASES),
+            expectations=_revision_drop(tuple(DRUG_MEASURES), max_drop),
+            id_columns=REVISION_ID_COLUMNS,
+            description=f"Per closed fiscal year, no release has over {max_drop:.1%} fewer rows, events or pounds "
+            "than the release it supersedes (a truncated file).",
         ),
         Check(
             name="anomaly.encounters_by_region",

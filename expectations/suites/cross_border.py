@@ -49,14 +49,14 @@ def checks(settings: Settings) -> list[Check]:  # settings: unused, every suite 
                         where land_border_region = {northern_encounters})::bigint as fact_encounters,
                     (select coalesce(sum(seizure_events), 0) from {NORTHERN})::bigint as mart_seizure_events,
                     (select coalesce(sum(event_count), 0) from {SEIZURES}
-                        where region = {northern_seizures})::bigint as fact_seizure_events,
+                        where region = {northern_seizures} and is_land_border)::bigint as fact_seizure_events,
                     round((select coalesce(sum(seizures_lbs), 0) from {NORTHERN}), 3) as mart_seizures_lbs,
                     round((select coalesce(sum(quantity_lbs), 0) from {SEIZURES}
-                        where region = {northern_seizures}), 3) as fact_seizures_lbs
+                        where region = {northern_seizures} and is_land_border), 3) as fact_seizures_lbs
             """,
             tables=(NORTHERN, ENCOUNTERS, SEIZURES),
             expectations=_pairs("encounters", "seizure_events", "seizures_lbs"),
-            description="mart_northern_border_monthly totals equal the northern rows of the CBP facts.",
+            description="mart_northern_border_monthly totals equal the northern land border rows of the CBP facts.",
         ),
         Check(
             name="marts.country_year_reconciles",
@@ -84,7 +84,7 @@ def checks(settings: Settings) -> list[Check]:  # settings: unused, every suite 
                         as mart_ca_incidents,
                     round((select coalesce(sum(value), 0) from {STATCAN}
                         where geography_level = 'country' and statistic = 'Actual incidents'), 3) as fact_ca_incidents,
-                    (select coalesce(sum(cbp_northern_encounters), 0) from {CANADA_US})::bigint
+                    (select coalesce(sum(cbp_northern_land_border_encounters), 0) from {CANADA_US})::bigint
                         as mart_northern_encounters,
                     (select coalesce(sum(encounter_count), 0) from {ENCOUNTERS}
                         where land_border_region = {northern_encounters})::bigint as fact_northern_encounters

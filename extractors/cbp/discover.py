@@ -1,9 +1,12 @@
 """Finding CBP's releases: the release a CSV link names, the links on a landing page, and plan
-(land both landing pages; their release files are the work items)."""
+(land both landing pages; their release files are the work items). A link that cannot be used
+(not a valid URL, not http(s), not on an allowed host, fiscal years running backwards) is skipped
+with a warning naming it; only a page with no usable release link fails the extract."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -95,14 +98,50 @@ def release_from_url(url: str) -> Release | None:
     )
 
 
-def discover_releases(html: bytes, page_url: str) -> list[Release]:
-    """Every nationwide release linked from a CBP landing page (pure: HTML in, releases out)."""
+def _unusable(release: Release, allowed_hosts: Collection[str] | None) -> str | None:
+    """Why a link naming a release cannot be fetched or makes no sense, or None when it is usable."""
+    parts = urlsplit(release.url)
+    try:
+        parts.port  # noqa: B018 -- raises ValueError on a port that is not a number in range
+    except ValueError as exc:
+        return f"not a valid URL ({exc})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "not an http(s) URL"
+    if allowed_hosts is not None and parts.hostname.lower() not in allowed_hosts:
+        return f"host {parts.hostname} is not an allowed host"
+    if release.release_first_fy > release.release_last_fy:
+        return "its fiscal years run backwards"
+    return None
+
+
+def discover_releases(
+    html: bytes,
+    page_url: str,
+    *,
+    allowed_hosts: Collection[str] | None = None,
+    skipped: list[str] | None = None,
+) -> list[Release]:
+    """Every nationwide release linked from a CBP landing page (pure: HTML in, releases out).
+
+    A link that is not a valid URL, or names a release it cannot be fetched from (see _unusable),
+    is left out and described in `skipped`; links to anything else are ignored."""
     soup = BeautifulSoup(html, "lxml")
     seen: dict[str, Release] = {}
     for link in soup.find_all("a", href=True):
-        url = urljoin(page_url, str(link["href"]).strip())
-        release = release_from_url(url)
-        if release and release.release_id not in seen:
+        href = str(link["href"]).strip()
+        try:
+            release = release_from_url(urljoin(page_url, href))
+        except ValueError as exc:  # e.g. href="http://[::1"
+            problem: str | None = f"not a valid URL ({exc})"
+        else:
+            if release is None:
+                continue
+            problem = _unusable(release, allowed_hosts)
+        if problem or release is None:
+            if skipped is not None:
+                skipped.append(f"link {href!r}: {problem}")
+            continue
+        if release.release_id not in seen:
             seen[release.release_id] = release
     return sorted(seen.values(), key=lambda r: r.release_id)
 
@@ -117,11 +156,20 @@ def plan(ctx: ExtractContext, report: ExtractReport) -> list[str]:
         except FetchError as exc:
             report.failures.append(str(exc))
             continue
-        found = discover_releases(ctx.landing.object_path(entry).read_bytes(), page_url)
+        skipped: list[str] = []
+        found = discover_releases(
+            ctx.landing.object_path(entry).read_bytes(),
+            page_url,
+            allowed_hosts=ctx.source.allowed_hosts,
+            skipped=skipped,
+        )
+        for problem in skipped:
+            ctx.progress.say(f"    WARNING cbp: {page_url}: skipped {problem}")
         wanted = [r for r in found if SERIES[r.series][2] == page_option]
         if not wanted:
+            unusable = f"; {len(skipped)} unusable links skipped (first: {skipped[0]})" if skipped else ""
             report.failures.append(
-                f"cbp: {page_url}: no release CSV links found on the page (has the page layout changed?)"
+                f"cbp: {page_url}: no release CSV links found on the page (has the page layout changed?){unusable}"
             )
         for release in wanted:
             releases.setdefault(release.url, release)

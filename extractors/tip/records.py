@@ -1,7 +1,8 @@
 """Deriving TIP's records: per edition, the three records files of its country pages, re-derived
 when any page of the edition, its index or the parser changed. Pages that cannot be read are
-quarantined (`quarantine/<year>.jsonl`, with the reason), not guessed. Mapping country names to
-ISO codes is dbt's job (int_country__aliases)."""
+quarantined (`quarantine/<year>.jsonl`, with the reason), not guessed; a page that read before
+keeps its last good content in use (extractors.derive.last_good_content), and the run then fails
+after publishing, naming it. Mapping country names to ISO codes is dbt's job (int_country__aliases)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crossborder.core.errors import CrossborderError
-from crossborder.core.files import atomic_write, utc_now
 from crossborder.core.landing import ManifestEntry
 from extractors.base import ExtractContext, ExtractReport
-from extractors.derive import ParseLog, derive_if_changed, first_landings
+from extractors.derive import (
+    ParseLog,
+    derive_if_changed,
+    first_landings,
+    last_good_content,
+    quarantine_item,
+    write_quarantine,
+)
 from extractors.tip.discover import discover_country_pages
 from extractors.tip.fetch import not_found_log
 from extractors.tip.parse import PageUnreadable, page_records, parse_html
@@ -36,7 +43,10 @@ class EditionLog(ParseLog):
     quarantine: list[dict[str, Any]] = field(default_factory=list)
 
     def meta(self) -> dict[str, Any]:
-        return {"quarantined": len(self.quarantine)}
+        return {
+            "quarantined": len(self.quarantine),
+            "kept_last_good": sum(1 for item in self.quarantine if item.get("kept_raw_sha256")),
+        }
 
 
 @dataclass(frozen=True)
@@ -60,16 +70,8 @@ class Edition:
         return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
-def quarantine_path(ctx: ExtractContext, year: int) -> Path:
-    return ctx.landing.root / "quarantine" / f"{year}.jsonl"
-
-
-def _write_quarantine(ctx: ExtractContext, year: int, items: list[dict[str, Any]]) -> None:
-    path = quarantine_path(ctx, year)
-    if not items:
-        path.unlink(missing_ok=True)
-        return
-    atomic_write(path, lambda out: out.writelines(json.dumps(i, sort_keys=True) + "\n" for i in items), text=True)
+def _read_page(raw: Path) -> Any:
+    return parse_html(raw.read_bytes())
 
 
 def _editions_landed(
@@ -107,21 +109,17 @@ def _parse_edition(
     }
     rows: dict[str, list[dict[str, Any]]] = {dataset: [] for dataset in DATASETS}
     for page, entry in edition.held.items():
-        raw = ctx.landing.object_path(entry)
         try:
-            narrative = parse_html(raw.read_bytes())
+            narrative = _read_page(ctx.landing.object_path(entry))
         except PageUnreadable as exc:
+            # A page that read before keeps its last good content in use: its placement stays.
+            kept = last_good_content(ctx.landing, entry, _read_page, (PageUnreadable,))
             log.quarantine.append(
-                {
-                    "url": page,
-                    "report_year": edition.year,
-                    "reason": str(exc),
-                    "raw_sha256": entry.sha256,
-                    "raw_path": str(raw),
-                    "quarantined_at": utc_now(),
-                }
+                quarantine_item(ctx.landing, page, entry, str(exc), kept[0] if kept else None, report_year=edition.year)
             )
-            continue
+            if kept is None:
+                continue
+            entry, narrative = kept
         records = page_records(
             narrative,
             edition=provenance,
@@ -145,9 +143,14 @@ def _parse_edition(
             f"and tier and {len(not_evaluated)} answer 404 ({first}); has the site changed? "
             f"Records of this edition are left as they were"
         )
-    _write_quarantine(ctx, edition.year, quarantined)
+    write_quarantine(ctx.landing, str(edition.year), quarantined)
     for item in quarantined:
-        ctx.progress.say(f"    QUARANTINED {item['url']}: {item['reason']}")
+        kept_note = (
+            f" (its last good copy, landed {item['kept_fetched_at']}, stays in use)"
+            if "kept_fetched_at" in item
+            else ""
+        )
+        ctx.progress.say(f"    QUARANTINED {item['url']}: {item['reason']}{kept_note}")
     return rows
 
 
@@ -200,6 +203,8 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
                 "not_evaluated": len(not_evaluated),
             },
             errors=(EditionUnreadable,),
+            raw_objects=[ctx.landing.object_path(e) for e in (index_entry, *held.values())],
         )
         if result.meta:  # the pages quarantined stay quarantined until the edition changes
             report.quarantined += result.meta.get("quarantined", 0)
+            report.kept_last_good += result.meta.get("kept_last_good", 0)

@@ -12,7 +12,8 @@ import urllib.request
 import duckdb
 import pytest
 
-from crossborder.cli import EXIT_FAILED, EXIT_OK, main
+from crossborder.catalog import SAMPLE_NOTICE
+from crossborder.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 
 pytestmark = pytest.mark.e2e
 
@@ -48,9 +49,15 @@ def test_table_is_the_default(in_demo, capsys):
     assert "land_border_region" in out and "Northern Land Border" in out and "┌" in out
 
 
+def _without_sample_notice(text: str) -> str:
+    first, rest = text.split("\n", 1)
+    assert first == f"# {SAMPLE_NOTICE}"  # the demo's data is sample data, and its exports say so
+    return rest
+
+
 def test_csv_to_stdout(in_demo, capsys):
     assert main(["query", "--format", "csv", SQL]) == EXIT_OK
-    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    rows = list(csv.reader(io.StringIO(_without_sample_notice(capsys.readouterr().out))))
     assert rows[0] == ["land_border_region", "encounters"]
     assert [(r, int(n)) for r, n in rows[1:]] == _expected(in_demo)
 
@@ -66,18 +73,23 @@ def test_json_to_stdout_and_file(in_demo, capsys, tmp_path):
 
 
 def test_parquet_needs_output_and_reads_back(in_demo, capsys, tmp_path):
-    assert main(["query", "--format", "parquet", SQL]) == EXIT_FAILED
+    with pytest.raises(SystemExit) as exit_info:
+        main(["query", "--format", "parquet", SQL])
+    assert exit_info.value.code == EXIT_USAGE
     assert "--output FILE" in capsys.readouterr().err
     target = tmp_path / "out.parquet"
     assert main(["query", "--format", "parquet", "--output", str(target), SQL]) == EXIT_OK
     rows = duckdb.connect().execute(f"select * from read_parquet('{target}') order by 1").fetchall()
     assert [(r, int(n)) for r, n in rows] == _expected(in_demo)
+    metadata = duckdb.connect().execute(f"select key::varchar, value::varchar from parquet_kv_metadata('{target}')")
+    assert ("crossborder_sample_data", "true") in metadata.fetchall()
+    assert SAMPLE_NOTICE in capsys.readouterr().err
 
 
 def test_csv_and_table_to_a_file(in_demo, tmp_path):
     target = tmp_path / "out.csv"
     assert main(["query", "--format", "csv", "--output", str(target), SQL]) == EXIT_OK
-    assert target.read_text().splitlines()[0] == "land_border_region,encounters"
+    assert _without_sample_notice(target.read_text()).splitlines()[0] == "land_border_region,encounters"
     text = tmp_path / "out.txt"
     assert main(["query", "--output", str(text), SQL]) == EXIT_OK
     assert "Northern Land Border" in text.read_text()
@@ -85,7 +97,7 @@ def test_csv_and_table_to_a_file(in_demo, tmp_path):
 
 def test_statements_without_a_plain_select_export_too(in_demo, capsys):
     assert main(["query", "--format", "csv", "describe marts.dim_date"]) == EXIT_OK
-    assert capsys.readouterr().out.startswith("column_name,column_type")
+    assert _without_sample_notice(capsys.readouterr().out).startswith("column_name,column_type")
 
 
 def test_a_failed_export_leaves_no_file_and_cannot_write(in_demo, capsys, tmp_path):

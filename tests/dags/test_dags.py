@@ -40,6 +40,8 @@ AIRFLOW_ENV = {
     "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{_HOME / 'airflow.db'}",
     "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
     "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+    # Parsing without a manifest runs `dbt ls` (cached afterwards): seconds alone, more beside other tests.
+    "AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "120",
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     "DO_NOT_TRACK": "1",
 }
@@ -169,26 +171,43 @@ def test_the_warehouse_is_scheduled_on_every_sources_raw_asset(bag):
     assert produced <= scheduled
 
 
-def test_warehouse_writers_share_the_one_slot_pool_and_run_one_at_a_time(bag):
+PRODUCER, PRODUCER_DONE = "dbt.dbt_producer_watcher", "dbt.dbt_producer_watcher_done"
+
+
+def _dbt_sensors(dag) -> dict:
+    return {
+        t.task_id: t for t in dag.tasks if t.task_id.startswith("dbt.") and t.task_id not in (PRODUCER, PRODUCER_DONE)
+    }
+
+
+def test_one_dbt_build_writes_the_warehouse_and_a_sensor_group_per_model_reports_it(bag):
+    """The default (watcher) mode: one `dbt build` of everything, every data and unit test included, is the one
+    DuckDB writer; per model and seed a group of sensors reads its results once it has ended, whatever the outcome."""
     warehouse = bag.dags["warehouse"]
     assert warehouse.max_active_runs == 1
-    for task in warehouse.tasks:
-        assert task.pool == "warehouse", task.task_id
-        assert task.retries == 0 or task.task_id == "prepare", task.task_id
-    dbt_tasks = {t.task_id for t in warehouse.tasks if t.task_id.startswith("dbt.")}
-    # One task per model (and its tests), and per seed.
-    assert dbt_tasks == {f"dbt.{m}_model_build" for m in MODELS} | {f"dbt.{s}_seed_build" for s in SEEDS}
-    for task_id in dbt_tasks:
-        task = warehouse.get_task(task_id)
-        assert task.invocation_mode.value == "subprocess", task_id
-        assert task.indirect_selection == "cautious", task_id
-        assert task.env["CROSSBORDER_WAREHOUSE_PATH"].endswith("work/warehouse.duckdb")
-    # The tests no model task can run (they read several models) and the unit tests run after the group.
-    cross = warehouse.get_task("dbt_cross_model_tests")
-    selected = list(cross.op_args[0])
-    assert any(name.startswith("relationships_") for name in selected)
-    assert "assert_revisions_current_rows_match_facts" in selected
-    assert cross.upstream_task_ids and cross.upstream_task_ids <= dbt_tasks  # after the leaf models
+    sensors = _dbt_sensors(warehouse)
+    per_node = {f"dbt.{m}.run" for m in MODELS} | {f"dbt.{s}.seed" for s in SEEDS}
+    assert set(sensors) == per_node | {t for t in sensors if t.endswith(".test")}
+    producer = warehouse.get_task(PRODUCER)
+    assert producer.base_cmd == ["build"] and not producer.select and not producer.exclude
+    assert "--resource-type" not in (producer.dbt_cmd_flags or [])  # every data test and unit test runs in it
+    assert producer.invocation_mode.value == "subprocess"
+    assert producer.env["CROSSBORDER_WAREHOUSE_PATH"].endswith("work/warehouse.duckdb")
+    flags = producer.dbt_cmd_flags
+    assert flags[flags.index("--target-path") + 1].endswith("dbt/target")  # where `crossborder build` writes
+    assert {t for t in warehouse.get_task("prepare").downstream_task_ids if t.startswith("dbt.")} == {PRODUCER}
+    for task_id, sensor in sensors.items():
+        assert sensor.producer_task_id == PRODUCER, task_id  # reads the build's results, never the file
+        assert PRODUCER in sensor.get_flat_relative_ids(upstream=True), f"{task_id} could start before the build"
+        inside = sensor.upstream_task_ids & sensors.keys()
+        assert (sensor.trigger_rule == "all_done") == (not inside), task_id  # a failed build still reports
+        assert sensor.pool == "default_pool" and not sensor.deferrable and sensor.retries == 0, task_id
+    for task in warehouse.tasks:  # everything else opens the warehouse: one slot
+        if task.task_id not in sensors:
+            assert task.pool == "warehouse", task.task_id
+        assert task.retries == 0 or task.task_id == "prepare", task.task_id  # a sensor's retry would run dbt
+    assert PRODUCER_DONE in warehouse.get_task("dbt_docs").upstream_task_ids
+    assert "dbt_cross_model_tests" not in warehouse.task_dict
     assert [o.name for o in warehouse.get_task("publish").outlets] == ["crossborder_warehouse"]
 
 
@@ -199,7 +218,7 @@ def test_the_warehouse_dag_runs_the_pipelines_step_list(bag):
 
     warehouse = bag.dags["warehouse"]
     assert [step.name for step in STEPS] == ["extract", *(step.name for step in WAREHOUSE_STEPS)]
-    build_tasks = ["prepare", "dbt_cross_model_tests", "dbt_docs"]
+    build_tasks = ["prepare", "dbt_docs"]
     before, after = [s for s in WAREHOUSE_STEPS if not s.after_publish], [s for s in WAREHOUSE_STEPS if s.after_publish]
     assert [s.name for s in before][0] == "build" and {"report", "freshness"} <= {s.name for s in after}
     previous = "dbt_docs"  # the build step's last task
@@ -255,36 +274,39 @@ def test_parsing_the_dags_folder_is_fast_and_imports_nothing_heavy(parsed, tmp_p
     assert warm_s < 10
 
 
-def test_a_prebuilt_manifest_renders_the_same_tasks(bag, tmp_path):
-    """The Docker image renders the dbt graph from a manifest made at build time (CROSSBORDER_DBT_MANIFEST)."""
-    target = tmp_path / "manifest"
-    env = {
-        **os.environ,
-        "CROSSBORDER_WAREHOUSE_PATH": str(tmp_path / "unused.duckdb"),
-        "CROSSBORDER_DATA_DIR": str(tmp_path / "data"),
-    }
+@pytest.fixture(scope="module")
+def dbt_manifest(tmp_path_factory) -> Path:
+    """The manifest the Docker image makes at build time (`dbt parse`, Dockerfile), made once here."""
+    work = tmp_path_factory.mktemp("dbt-manifest")
+    env = {**os.environ, "CROSSBORDER_WAREHOUSE_PATH": str(work / "unused.duckdb"), "CROSSBORDER_DATA_DIR": str(work)}
     dbt = BIN / "dbt"
+    project = str(ROOT / "dbt_project")
     subprocess.run(
         [
             str(dbt if dbt.exists() else "dbt"),
             "parse",
             "--project-dir",
-            str(ROOT / "dbt_project"),
+            project,
             "--profiles-dir",
-            str(ROOT / "dbt_project"),
+            project,
             "--target-path",
-            str(target),
+            str(work / "target"),
             "--log-path",
-            str(tmp_path / "logs"),
+            str(work / "logs"),
         ],
         env=env,
         check=True,
         capture_output=True,
         timeout=300,
     )
+    return work / "target" / "manifest.json"
+
+
+def test_a_prebuilt_manifest_renders_the_same_tasks(bag, dbt_manifest, tmp_path):
+    """The Docker image renders the dbt graph from a manifest made at build time (CROSSBORDER_DBT_MANIFEST)."""
     probe_env = {
         **os.environ,
-        "CROSSBORDER_DBT_MANIFEST": str(target / "manifest.json"),
+        "CROSSBORDER_DBT_MANIFEST": str(dbt_manifest),
         "CROSSBORDER_DATA_DIR": str(tmp_path / "data"),
     }
     probe = _probe(probe_env)
@@ -319,9 +341,13 @@ def _states(run) -> dict[str, str]:
 
 
 @pytest.mark.e2e
-def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, settings, site, capfd):
-    """extract_cbp lands the files and updates its Asset; warehouse builds, gates and publishes;
-    a release with a negative count fails the gate and leaves the published file byte for byte."""
+def test_dags_extract_build_gate_and_publish_end_to_end(
+    airflow_db, dbt_manifest, env, settings, site, capfd, monkeypatch
+):
+    """extract_cbp lands the files and updates its Asset; warehouse builds (one `dbt build`, a sensor per
+    model), gates, publishes, reports; a warehouse the gate stops leaves the published file byte for byte."""
+    import duckdb
+
     from tests.warehouse_utils import query
 
     publish_cbp(
@@ -329,6 +355,7 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
         encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2023, 2024]))},
         drugs={DRUG: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024], fytd=2024))},
     )
+    monkeypatch.setenv("CROSSBORDER_DBT_MANIFEST", str(dbt_manifest))  # as in the Docker image
     started = time.perf_counter()
     bag = _dagbag()  # parsed now: the DAGs read CROSSBORDER_DATA_DIR of this test
     assert bag.import_errors == {}
@@ -349,7 +376,9 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
     assert (settings.dbt_target_dir / "index.html").exists()
     assert not settings.work_warehouse_path.exists()  # moved into place
     assert _asset_events("crossborder_warehouse") == 1
-    assert _states(run)["report"] == "success" and _states(run)["freshness"] == "success"
+    states = _states(run)
+    assert states["report"] == "success" and states["freshness"] == "success", states
+    assert states["dbt.fct_border_encounters.run"] == states["dbt.fct_border_encounters.test"] == "success", states
     assert (settings.data_dir / "reports" / "briefing.html").exists()  # the report step ran in Airflow
     published = settings.warehouse_path.read_bytes()
     t_warehouse = time.perf_counter()
@@ -362,19 +391,24 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
     assert _states(run)["announce"] == "skipped"
     assert _asset_events("crossborder_raw_cbp") == 1
 
-    # A new release with a negative count: dbt builds it, the gate stops it.
-    bad = f"{FILES}/2025-01/nationwide-encounters-fy24-fy25-dec-aor.csv"
-    rows = encounter_rows([2024]) + encounter_rows(
-        [2025], months=["OCT", "NOV", "DEC"], count=lambda fy, m, i: -5 if m == "NOV" and i == 0 else 10 + i
-    )
-    site.put(bad, csv_bytes(ENCOUNTER_HEADER, rows))
-    site.put("/document/stats/nationwide-encounters", f'<a href="{ENC}">a</a><a href="{bad}">b</a>', "text/html")
+    # A new release lands: the Asset is updated again (the warehouse DAG would run).
+    newer = f"{FILES}/2025-01/nationwide-encounters-fy24-fy25-dec-aor.csv"
+    site.put(newer, csv_bytes(ENCOUNTER_HEADER, encounter_rows([2024]) + encounter_rows([2025], months=["OCT"])))
+    site.put("/document/stats/nationwide-encounters", f'<a href="{ENC}">a</a><a href="{newer}">b</a>', "text/html")
     run = extract.test()
     assert str(run.state) == "success", _states(run)
     assert _asset_events("crossborder_raw_cbp") == 2
-    capfd.readouterr()
 
-    run = warehouse.test()
+    # A working warehouse the gate must stop (dbt building such data is tests/e2e/test_cbp_e2e.py's part):
+    # validate fails, nothing after it runs, the published file stays byte for byte.
+    shutil.copyfile(settings.warehouse_path, settings.work_warehouse_path)
+    with duckdb.connect(str(settings.work_warehouse_path)) as con:
+        con.execute(
+            "update marts.fct_border_encounters set encounter_count = -5 "
+            "where rowid = (select min(rowid) from marts.fct_border_encounters)"
+        )
+    capfd.readouterr()
+    run = warehouse.partial_subset(task_ids=["validate"], include_downstream=True, include_upstream=False).test()
     states = _states(run)
     assert str(run.state) == "failed", states
     assert states["validate"] == "failed" and states["publish"] == "upstream_failed", states
@@ -392,47 +426,82 @@ def test_dags_extract_build_gate_and_publish_end_to_end(airflow_db, env, setting
     )
 
 
-WATCHER_PROBE = """
+@pytest.mark.e2e
+def test_a_failing_dbt_test_fails_the_build_and_nothing_is_published(
+    airflow_db, dbt_manifest, env, settings, site, capfd, caplog, monkeypatch
+):
+    """In the one `dbt build`, a data test fails: the producer fails with dbt's message naming the test, a `test`
+    task fails, and neither the gate nor publish runs."""
+    rows = encounter_rows([2024], months=["OCT", "NOV"])
+    rows[0] = rows[0].replace("Office of Field Operations", "Office of Made-Up Operations")  # no such component
+    publish_cbp(
+        site,
+        encounters={ENC: csv_bytes(ENCOUNTER_HEADER, rows)},
+        drugs={DRUG: csv_bytes(DRUG_HEADER, drug_rows([2024]))},
+    )
+    monkeypatch.setenv("CROSSBORDER_DBT_MANIFEST", str(dbt_manifest))
+    bag = _dagbag()
+    run = bag.dags["extract_cbp"].test()
+    assert str(run.state) == "success", _states(run)
+    capfd.readouterr()
+
+    run = bag.dags["warehouse"].test()
+    states = _states(run)
+    assert str(run.state) == "failed", states
+    assert states[PRODUCER] == "failed", states  # the build itself failed, with dbt's whole output
+    # A `test` task fails; no model or seed is shown as failed. (Which `test` task: cosmos counts a test that
+    # reads several nodes against each of them, so here the reference seed's: docs/airflow.md, "Known limits".)
+    failed = {task_id for task_id, state in states.items() if state == "failed"} - {PRODUCER}
+    assert failed and all(task_id.endswith(".test") for task_id in failed), failed
+    for task_id in ("dbt_docs", "validate", "publish", "report", "freshness"):
+        assert states[task_id] == "upstream_failed", (task_id, states)
+    log = "".join(capfd.readouterr()) + caplog.text
+    assert "finished with status 'fail'" in log, log[-3000:]  # the failed sensor's message
+    dbt_log = (settings.dbt_log_dir / "dbt.log").read_text(encoding="utf-8")  # the producer logs where the CLI does
+    assert "in_reference_stg_cbp__encounters_component" in dbt_log
+    assert not settings.warehouse_path.exists()
+
+
+LOCAL_PROBE = """
 import json, sys
 from airflow.dag_processing.dagbag import DagBag
 bag = DagBag(dag_folder=sys.argv[1])
 dag = bag.dags["warehouse"]
-producer = dag.get_task("dbt.dbt_producer_watcher")
+cross = dag.get_task("dbt_cross_model_tests")
 print(json.dumps({
     "errors": {str(k): v for k, v in bag.import_errors.items()},
     "tasks": {t.task_id: {"upstream": sorted(t.upstream_task_ids), "pool": t.pool, "retries": t.retries,
-                          "producer": getattr(t, "producer_task_id", None), "doc": bool(t.doc_md)} for t in dag.tasks},
-    "producer": {"cmd": producer.base_cmd, "select": producer.select, "exclude": producer.exclude,
-                 "flags": producer.dbt_cmd_flags or [], "warehouse": producer.env["CROSSBORDER_WAREHOUSE_PATH"]},
+                          "invocation": getattr(getattr(t, "invocation_mode", None), "value", None),
+                          "indirect": getattr(t, "indirect_selection", None),
+                          "warehouse": getattr(t, "env", {}).get("CROSSBORDER_WAREHOUSE_PATH")} for t in dag.tasks},
+    "cross_model_tests": list(cross.op_args[0]),
 }))
 """
 
 
-def test_the_watcher_mode_renders_one_build_and_a_group_per_model(airflow_db, tmp_path):
-    """CROSSBORDER_AIRFLOW_DBT_MODE=watcher (opt-in, docs/airflow.md): one `dbt build` of everything (the one
-    DuckDB writer), per model and seed a group of sensors reading its results, no retries, no cross-model task."""
-    env = {**os.environ, "CROSSBORDER_AIRFLOW_DBT_MODE": "watcher", "CROSSBORDER_DATA_DIR": str(tmp_path / "data")}
+def test_the_local_mode_runs_one_dbt_process_per_model_then_the_cross_model_tests(airflow_db, tmp_path):
+    """CROSSBORDER_AIRFLOW_DBT_MODE=local (docs/airflow.md): one `dbt build --select <node>` per model and seed, all
+    in the one-slot pool, then one `dbt test` of the tests that read several models and of the unit tests."""
+    env = {**os.environ, "CROSSBORDER_AIRFLOW_DBT_MODE": "local", "CROSSBORDER_DATA_DIR": str(tmp_path / "data")}
     env.pop("CROSSBORDER_DBT_MANIFEST", None)
     result = subprocess.run(
-        [sys.executable, "-c", WATCHER_PROBE, str(DAGS)], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT
+        [sys.executable, "-c", LOCAL_PROBE, str(DAGS)], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT
     )
     assert result.returncode == 0, result.stderr[-3000:]
     probe = json.loads(result.stdout.strip().splitlines()[-1])
     assert probe["errors"] == {}
-    tasks, producer_id, done_id = probe["tasks"], "dbt.dbt_producer_watcher", "dbt.dbt_producer_watcher_done"
+    tasks = probe["tasks"]
     dbt_tasks = {t for t in tasks if t.startswith("dbt.")}
-    per_node = {f"dbt.{m}.run" for m in MODELS} | {f"dbt.{s}.seed" for s in SEEDS}
-    node_tests = {t for t in dbt_tasks if t.endswith(".test")}
-    assert dbt_tasks == per_node | node_tests | {producer_id, done_id}
-    assert (
-        probe["producer"]["cmd"] == ["build"] and not probe["producer"]["select"] and not probe["producer"]["exclude"]
-    )
-    assert "--resource-type" not in probe["producer"]["flags"]  # every data test and unit test runs in the build
-    assert probe["producer"]["warehouse"].endswith("work/warehouse.duckdb")
-    for task_id in dbt_tasks - {producer_id, done_id}:
-        assert tasks[task_id]["producer"] == producer_id, task_id  # reads the build's results, never the file
+    assert dbt_tasks == {f"dbt.{m}_model_build" for m in MODELS} | {f"dbt.{s}_seed_build" for s in SEEDS}
+    for task_id in dbt_tasks:
+        assert tasks[task_id]["invocation"] == "subprocess" and tasks[task_id]["indirect"] == "cautious", task_id
+        assert tasks[task_id]["warehouse"].endswith("work/warehouse.duckdb"), task_id
     for task_id, task in tasks.items():
-        assert task["pool"] == "warehouse" and task["doc"], task_id
-        assert task["retries"] == 0 or task_id == "prepare", task_id  # a sensor's retry would run dbt itself
-    assert "dbt_cross_model_tests" not in tasks
-    assert done_id in tasks["dbt_docs"]["upstream"] and tasks["validate"]["upstream"] == ["dbt_docs"]
+        assert task["pool"] == "warehouse", task_id
+        assert task["retries"] == 0 or task_id == "prepare", task_id
+    selected = probe["cross_model_tests"]
+    assert any(name.startswith("relationships_") for name in selected)
+    assert "assert_revisions_current_rows_match_facts" in selected
+    cross_upstream = set(tasks["dbt_cross_model_tests"]["upstream"])
+    assert cross_upstream and cross_upstream <= dbt_tasks  # after the leaf models
+    assert "dbt_cross_model_tests" in tasks["dbt_docs"]["upstream"]

@@ -13,7 +13,8 @@ import pytest
 
 from crossborder.cli import EXIT_FAILED, EXIT_OK, main
 from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
-from tests.warehouse_utils import table_contents
+from tests.samples.tip import country_page, publish_edition
+from tests.warehouse_utils import query, table_contents
 
 pytestmark = pytest.mark.e2e
 
@@ -62,3 +63,43 @@ def test_failures_after_a_good_publish_leave_it_untouched_and_reruns_converge(se
     for step in ("build", "validate", "publish"):
         assert main(["--quiet", step]) == EXIT_OK
     assert table_contents(settings.warehouse_path) == clean_tables
+
+
+TIP_2022 = {
+    "canada": ("Canada", "Tier 1"),
+    "mexico": ("Mexico", "Tier 2"),
+    "burma": ("Burma", "Tier 3"),
+    "korea-north": ("Korea, North", "Tier 3"),
+    "cote-divoire": ("Côte d’Ivoire", "Tier 2 Watch List"),
+    "libya": ("Libya", "Special Case"),
+}
+
+
+def test_a_page_that_stops_parsing_keeps_its_published_placement_and_the_run_fails_naming_it(
+    settings, site, env, monkeypatch, capsys
+):
+    for key, value in {
+        "CROSSBORDER_TIP_BASE_URL": env["CROSSBORDER_CBP_BASE_URL"],
+        "CROSSBORDER_TIP_ARCHIVE_BASE_URL": env["CROSSBORDER_CBP_BASE_URL"] + "/archive",
+        "CROSSBORDER_TIP_RECHECK_AFTER_HOURS": "0",
+        "CROSSBORDER_TIP_MIN_COUNTRIES_PER_EDITION": "5",
+        "CROSSBORDER_TIP_MAX_COUNTRIES_PER_EDITION": "10",
+        "CROSSBORDER_TIP_MAX_COUNTRIES_DROPPED": "1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    pages = {slug: country_page(name, tier, 2022) for slug, (name, tier) in TIP_2022.items()}
+    publish_edition(site, 2022, pages)
+    assert main(["--quiet", "run", "--source", "tip", "--years", "2022"]) == EXIT_OK
+    placement = "select placement from marts.fct_tip_tier_placements where iso3 = 'CAN' and report_year = 2022"
+    assert query(settings.warehouse_path, placement) == [("Tier 1",)]
+
+    publish_edition(site, 2022, {**pages, "canada": country_page("Canada", "Tier 4", 2022)})  # no tier any more
+    capsys.readouterr()
+    assert main(["--quiet", "run", "--source", "tip", "--years", "2022"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "quarantined: tip:" in err and "/2022-trafficking-in-persons-report/canada/" in err
+    assert "last good copy stays in use" in err
+    assert query(settings.warehouse_path, placement) == [("Tier 1",)]  # published, with the last good parse
+    report = settings.report_path.read_text(encoding="utf-8")
+    table = report.split('<table id="quarantined">', 1)[1].split("</table>", 1)[0]
+    assert "/2022-trafficking-in-persons-report/canada/" in table and "last good copy, landed" in table

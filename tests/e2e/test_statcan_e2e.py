@@ -51,10 +51,11 @@ def test_run_source_statcan(env, site, monkeypatch):
     ) == [("..", None)]
     assert query(
         warehouse,
-        """select year, ca_incidents_trafficking_in_persons, ca_incidents_all_trafficking_violations,
-                                      ca_rate_trafficking_in_persons_per_100k, ca_incidents_by_province['Ontario'],
-                                      ca_provinces_reporting, cbp_northern_encounters
-                               from marts.mart_canada_us_year order by year""",
+        """select calendar_year, ca_incidents_trafficking_in_persons, ca_incidents_all_trafficking_violations,
+                                      ca_rate_trafficking_in_persons_per_100k,
+                                      ca_incidents_all_trafficking_violations_by_province['Ontario'],
+                                      ca_provinces_reporting, cbp_northern_land_border_encounters
+                               from marts.mart_canada_us_year order by calendar_year""",
     ) == [(2021, 339.0, 344.0, 0.9, 305.0, 2, None), (2022, 362.0, 367.0, 0.9, 325.0, 2, None)]
     assert query(
         warehouse,

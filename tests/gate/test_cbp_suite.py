@@ -66,6 +66,8 @@ def test_good_warehouse_passes_and_writes_docs_and_summary(demo: Demo, capfd) ->
         "completeness.stg_cbp__drug_seizures",
         "reconciliation.encounters",
         "reconciliation.drug_seizures",
+        "revision_drop.encounters",
+        "revision_drop.drug_seizures",
         "anomaly.encounters_by_region",
         "anomaly.drug_seizure_events_by_region",
     }
@@ -294,3 +296,52 @@ def test_importing_the_gate_does_not_import_great_expectations() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_release_losing_rows_of_a_closed_fiscal_year_blocks_the_publish(demo: Demo) -> None:
+    # The newest release re-publishes a closed fiscal year with 2 % of its keys gone (a file cut
+    # short at a line end): its revisions show them "removed" against the release it supersedes.
+    ((release, fiscal_year, previous, present),) = demo.query(
+        """
+        select r.release_id, r.fiscal_year, any_value(r.previous_release_id), count(r.encounter_count)
+        from marts.fct_border_encounter_revisions as r
+        join marts.dim_cbp_release as d on d.release_id = r.release_id
+        where r.previous_release_id is not null and r.fiscal_year < d.release_last_fy
+        group by all
+        order by max(d.release_order) desc, r.fiscal_year desc
+        limit 1
+        """
+    )
+    lost = max(1, present // 50)
+    demo.alter(
+        (
+            "update marts.fct_border_encounter_revisions set encounter_count = null where rowid in ("
+            "select rowid from marts.fct_border_encounter_revisions "
+            "where release_id = ? and fiscal_year = ? and encounter_count is not null order by rowid limit ?)",
+            [release, fiscal_year, lost],
+        )
+    )
+    result = gate(demo)
+
+    assert not result.passed
+    assert ("revision_drop.encounters", "expect_column_values_to_be_between", ("rows_drop_share",)) in failed(result)
+    [failure] = [f for f in result.failures if f.suite == "revision_drop.encounters" and "rows" in f.columns[0]]
+    [example] = failure.examples
+    assert (example["release_id"], example["fiscal_year"], example["previous_release_id"]) == (
+        release,
+        fiscal_year,
+        previous,
+    )
+    assert f"rows {present} -> {present - lost}" in example["dropped"]
+    assert "revision_drop.encounters" in result.summary() and release in result.summary()
+
+
+def test_a_small_revision_of_a_closed_fiscal_year_passes(demo: Demo) -> None:
+    # Revisions move closed years a little: below max_release_drop_share, not an anomaly.
+    demo.alter(
+        "update marts.fct_border_encounter_revisions set encounter_count = encounter_count - 1 "
+        "where rowid = (select min(rowid) from marts.fct_border_encounter_revisions "
+        "where previous_release_id is not null and encounter_count > 100)"
+    )
+    result = gate(demo)
+    assert not [f for f in result.failures if f.suite.startswith("revision_drop")], result.summary()

@@ -24,7 +24,7 @@ def test_lost_rows_of_each_cross_border_mart_fail_without_statcan(demo: Demo) ->
         "update marts.mart_northern_border_monthly set encounters = encounters + 1 "
         "where rowid = (select min(rowid) from marts.mart_northern_border_monthly)",
         "delete from marts.mart_canada_us_year where rowid = "
-        "(select min(rowid) from marts.mart_canada_us_year where cbp_northern_encounters > 0)",
+        "(select min(rowid) from marts.mart_canada_us_year where cbp_northern_land_border_encounters > 0)",
     )
     result = demo.gate(all_checks(["cbp"], demo.settings))
     assert {f.suite for f in result.failures} == {"marts.northern_border_reconciles", "marts.canada_us_year_reconciles"}

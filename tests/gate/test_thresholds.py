@@ -28,9 +28,10 @@ def test_thresholds_are_read_typed_from_the_config():
     }
     assert settings.thresholds("news") == {"min_topic_share": 0.3}
     assert settings.thresholds("statcan") == {"required_provinces": ["source"]}
-    assert set(GATE_THRESHOLDS) == {"tip", "news", "statcan"}
+    assert settings.thresholds("cbp") == {"max_release_drop_share": 0.005}
+    assert set(GATE_THRESHOLDS) == {"cbp", "tip", "news", "statcan"}
     with pytest.raises(CrossborderError, match="has no quality gate thresholds"):
-        settings.thresholds("cbp")
+        settings.thresholds("nosuchsource")
 
 
 @pytest.mark.parametrize(

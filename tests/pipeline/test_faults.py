@@ -163,9 +163,10 @@ def test_freshness_warns_then_errors_and_status_shows_it(settings, site, quiet, 
     extract(settings, ["cbp"], quiet)
     _backdate_manifest(settings, days)
     assert freshness(settings, "cbp").state == state
-    assert main(["status", "--check"]) == exit_code
-    out = capsys.readouterr().out
-    assert f"[{state}] cbp: new content last landed" in out
+    assert main(["status", "--check"]) == EXIT_FAILED  # also: the other sources never landed, no gate ran
+    captured = capsys.readouterr()
+    assert f"[{state}] cbp: new content last landed" in captured.out
+    assert ("stale source: cbp" in captured.err) == (exit_code == EXIT_FAILED)
     if state == "error":
         with pytest.raises(StaleSource, match="older than 75 days"):
             check_freshness(settings, ["cbp"], quiet)

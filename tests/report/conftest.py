@@ -51,4 +51,5 @@ def cbp_only(demo_data, tmp_path, monkeypatch) -> Settings:
     make_cbp_only(data)
     (data / SAMPLE_MARKER).unlink()
     monkeypatch.setenv("CROSSBORDER_DATA_DIR", str(data))
+    monkeypatch.setenv("CROSSBORDER_CBP_COVERAGE_ERROR_DAYS", "36500")  # the demo data ends in 2025
     return load_settings()

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from crossborder.core.reference import cbp_border_regions, cbp_region
 from crossborder.report.base import Section, SectionResult, Skip, change_words, month_name
-from crossborder.report.charts import count_axis, mark_fiscal_years, month_axis, render
+from crossborder.report.charts import count_axis, fiscal_year_label, mark_fiscal_years, month_axis, render
 from crossborder.report.models import ReportModel, read
 
 CBP_SOURCE = "U.S. Customs and Border Protection"
@@ -26,6 +26,8 @@ ENCOUNTERS = ReportModel(
         "pct_change_on_year_earlier",
         "region_share_of_period",
         "release_id",
+        "fiscal_year",
+        "fiscal_year_months_covered",
         "is_latest_month",
     ),
     order_by="month_start, land_border_region",
@@ -55,6 +57,7 @@ def encounters_section(con, out: SectionResult) -> None:
     for row in rows:
         series[row.land_border_region].append(row.encounter_count)
     months = sorted({row.month_start for row in rows})
+    months_covered = {row.fiscal_year: row.fiscal_year_months_covered for row in rows}
     latest = {row.land_border_region: row for row in rows if row.is_latest_month}
     last = months[-1]
     as_of = f"{month_name(last)} (release {next(iter(latest.values())).release_id})"
@@ -68,6 +71,9 @@ def encounters_section(con, out: SectionResult) -> None:
     reading = (
         f"In {month_name(last)}: " + "; ".join(readings) + "." if readings else f"Latest month: {month_name(last)}."
     )
+    current = next(iter(latest.values()))
+    if current.fiscal_year_months_covered < 12:
+        reading += f" {fiscal_year_label(current.fiscal_year, current.fiscal_year_months_covered)} so far."
     if NORTHERN in latest:
         reading += (
             f" The northern border is {latest[NORTHERN].region_share_of_period or 0:.1%} of all encounters, "
@@ -95,7 +101,7 @@ def encounters_section(con, out: SectionResult) -> None:
             count_axis(bottom, "encounters per month")
         bottom.set_xlabel("month (dotted lines: start of the US fiscal year, October 1)")
         month_axis(bottom, months)
-        mark_fiscal_years(axes, months[0], last, label_axis=top)
+        mark_fiscal_years(axes, months[0], last, label_axis=top, months_covered=months_covered)
 
     out.charts.append(
         render(

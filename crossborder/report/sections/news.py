@@ -23,7 +23,7 @@ TOPICS = ReportModel(
     ("period_start", "topic", "topic_label", "articles", "topic_articles", "topic_rank"),
     order_by="topic_rank, period_start",
 )
-COUNTRIES = ReportModel("rpt_news_country_mentions", ("country_name", "articles"), order_by="mention_rank")
+COUNTRIES = ReportModel("rpt_news_country_mentions", ("country_name", "stories"), order_by="mention_rank")
 HEADLINES = ReportModel(
     "rpt_news_latest_headlines", ("title", "publisher", "published_date", "canonical_url"), order_by="headline_rank"
 )
@@ -91,16 +91,16 @@ def news_section(con, out: SectionResult) -> None:
 
     countries = read(con, COUNTRIES)
     if countries:
-        reading = f"{countries[0].country_name} is named in the most articles ({countries[0].articles:,})" + (
-            f", then {countries[1].country_name} ({countries[1].articles:,})." if len(countries) > 1 else "."
+        reading = f"{countries[0].country_name} is named in the most stories ({countries[0].stories:,})" + (
+            f", then {countries[1].country_name} ({countries[1].stories:,})." if len(countries) > 1 else "."
         )
 
         def draw_countries(fig):
             ax = fig.subplots()
-            bars = ax.barh([c.country_name for c in countries], [c.articles for c in countries], color="#0072B2")
-            ax.bar_label(bars, labels=[f"{c.articles:,}" for c in countries], padding=3, fontsize=8)
+            bars = ax.barh([c.country_name for c in countries], [c.stories for c in countries], color="#0072B2")
+            ax.bar_label(bars, labels=[f"{c.stories:,}" for c in countries], padding=3, fontsize=8)
             ax.invert_yaxis()
-            ax.set_xlabel("articles naming the country (number)")
+            ax.set_xlabel("stories naming the country (wire copies counted once)")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(axis="y", visible=False)
 

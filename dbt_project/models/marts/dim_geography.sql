@@ -1,5 +1,5 @@
 -- One row per geography the marts report on: US CBP areas of responsibility (field offices,
--- Border Patrol sectors, AMO branches) with their land border region, and Canada's provinces
+-- Border Patrol sectors, AMO branches) with their border region (seed border_regions), and Canada's provinces
 -- and territories with their Statistics Canada code and DGUID.
 
 with
@@ -10,23 +10,54 @@ aors as (
 
 ),
 
-aor_regions as (
+border_regions as (
 
-    select
-        aor_code,
-        list(distinct land_border_region order by land_border_region) as land_border_regions
-    from {{ ref('stg_cbp__encounters') }}
-    group by aor_code
+    select * from {{ ref('border_regions') }}
 
 ),
 
-aor_seizure_regions as (
+cbp_regions as (
+
+    select * from {{ ref('cbp_border_regions') }}
+
+),
+
+-- Every border region (seed vocabulary) an AOR's encounters or seizures are published under.
+aor_published_regions as (
+
+    select distinct
+        encounters.aor_code,
+        cbp_regions.border as border_region
+    from {{ ref('stg_cbp__encounters') }} as encounters
+    inner join cbp_regions
+        on cbp_regions.dataset = 'encounters' and encounters.land_border_region = cbp_regions.region
+
+    union
+
+    select distinct
+        seizures.aor_code,
+        cbp_regions.border as border_region
+    from {{ ref('stg_cbp__drug_seizures') }} as seizures
+    inner join cbp_regions
+        on cbp_regions.dataset = 'drug_seizures' and seizures.region = cbp_regions.region
+
+),
+
+-- The AOR's border region: a land border it serves before a region that is not one, then the
+-- vocabulary's order.
+aor_regions as (
 
     select
-        aor_code,
-        list(distinct region order by region) as seizure_regions
-    from {{ ref('stg_cbp__drug_seizures') }}
-    group by aor_code
+        aor_published_regions.aor_code,
+        arg_min(
+            aor_published_regions.border_region,
+            [cast(not border_regions.is_land_border as integer), border_regions.sort_order]
+        ) as border_region,
+        list(aor_published_regions.border_region order by border_regions.sort_order) as border_regions
+    from aor_published_regions
+    inner join border_regions
+        on aor_published_regions.border_region = border_regions.border_region
+    group by aor_published_regions.aor_code
 
 ),
 
@@ -62,22 +93,13 @@ us as (
         aors.area_of_responsibility as geography_name,
         aors.aor_abbv as abbreviation,
         aors.component as cbp_component,
-        case
-            when
-                list_contains(aor_regions.land_border_regions, 'Northern Land Border')
-                or list_contains(aor_seizure_regions.seizure_regions, 'Northern Border') then 'Northern Land Border'
-            when
-                list_contains(aor_regions.land_border_regions, 'Southwest Land Border')
-                or list_contains(aor_seizure_regions.seizure_regions, 'Southwest Border') then 'Southwest Land Border'
-            else 'Other'
-        end as land_border_region,
-        coalesce(aor_regions.land_border_regions, cast([] as varchar[])) as land_border_regions,
+        aor_regions.border_region,
+        coalesce(aor_regions.border_regions, cast([] as varchar[])) as border_regions,
         cast(null as varchar) as statcan_code,
         cast(null as varchar) as dguid,
         cast(null as varchar) as region
     from aors
     left join aor_regions on aors.aor_code = aor_regions.aor_code
-    left join aor_seizure_regions on aors.aor_code = aor_seizure_regions.aor_code
 
 ),
 
@@ -91,8 +113,8 @@ ca as (
         provinces.province_name as geography_name,
         provinces.province_abbr as abbreviation,
         cast(null as varchar) as cbp_component,
-        cast(null as varchar) as land_border_region,
-        cast([] as varchar[]) as land_border_regions,
+        cast(null as varchar) as border_region,
+        cast([] as varchar[]) as border_regions,
         provinces.province_code as statcan_code,
         coalesce(statcan_dguids.dguid, provinces.dguid_2021) as dguid,
         provinces.region

@@ -1,6 +1,8 @@
 -- Monthly drug seizures (OFO and USBP from `nationwide-drugs`, AMO from
 -- `amo-drug-seizures`), every month counted once per series: each fiscal year comes from
--- the newest release of its series covering it (int_cbp__fiscal_year_sources).
+-- the newest release of its series covering it (int_cbp__fiscal_year_sources). Each row carries
+-- the border region of the shared vocabulary (seeds border_regions / cbp_border_regions) and
+-- whether it was seized at the land border (seed cbp_land_filters).
 
 with
 
@@ -16,6 +18,25 @@ areas_of_responsibility as (
 
 ),
 
+regions as (
+
+    select
+        region,
+        border as border_region
+    from {{ ref('cbp_border_regions') }}
+    where dataset = 'drug_seizures'
+
+),
+
+land_filters as (
+
+    select
+        land_filter,
+        is_land_border
+    from {{ ref('cbp_land_filters') }}
+
+),
+
 final as (
 
     select
@@ -24,7 +45,9 @@ final as (
         drug_seizures.fiscal_month,
         drug_seizures.component,
         drug_seizures.region,
+        regions.border_region,
         drug_seizures.land_filter,
+        land_filters.is_land_border,
         areas_of_responsibility.area_of_responsibility,
         drug_seizures.aor_code,
         drug_seizures.drug_type,
@@ -34,6 +57,10 @@ final as (
     from drug_seizures
     left join areas_of_responsibility
         on drug_seizures.aor_code = areas_of_responsibility.aor_code
+    left join regions
+        on drug_seizures.region = regions.region
+    left join land_filters
+        on drug_seizures.land_filter = land_filters.land_filter
     group by all
 
 )

@@ -1,5 +1,6 @@
--- Day x country x topic: how many articles published that day (UTC) on that topic name that
--- country. An article counts once in each of its (country, topic) pairs, so rows do not add up
+-- Day x country x topic: how many stories (distinct story groups: wire copies of one story
+-- count once) and articles published that day (UTC) on that topic name that country. An
+-- article counts once in each of its (country, topic) pairs, so rows do not add up
 -- to an article total across countries or topics. iso3 is null for the articles of a topic that
 -- name no country. Articles without a publication time, or without a topic, are not counted.
 
@@ -9,6 +10,7 @@ articles as (
 
     select
         article_id,
+        story_group_id,
         published_date,
         topics
     from {{ ref('fct_news_articles') }}
@@ -22,6 +24,7 @@ article_topics as (
 
     select
         article_id,
+        story_group_id,
         published_date,
         unnest(topics) as topic
     from articles
@@ -43,6 +46,7 @@ final as (
         article_topics.published_date as mention_date,
         bridge.iso3,
         article_topics.topic,
+        count(distinct article_topics.story_group_id) as story_count,
         count(distinct article_topics.article_id) as article_count
     from article_topics
     left join bridge

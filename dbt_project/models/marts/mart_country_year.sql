@@ -1,6 +1,9 @@
--- Country x year: TIP placement (edition year), CBP encounters of the country's citizens (US
--- fiscal year, by land border region) and news articles naming the country (calendar year of
--- publication). A row exists when any of the three has something for the country that year.
+-- Country x US fiscal year (October to September): the TIP placement of that year's edition
+-- (editions are released mid-year, inside the fiscal year of the same number), CBP encounters
+-- of the country's citizens (by border region) and the news stories naming the country
+-- published in that fiscal year. A row exists when any of the three has something for the
+-- country that year. months_covered says how many months of the fiscal year the CBP encounters
+-- cover: a partial year (the current one) is flagged, not summed silently beside full years.
 
 with
 
@@ -8,7 +11,7 @@ placements as (
 
     select
         iso3,
-        report_year as year,
+        report_year,
         placement,
         tier_rank,
         movement
@@ -16,44 +19,40 @@ placements as (
 
 ),
 
-citizenships as (
-
-    select
-        citizenship,
-        iso3
-    from {{ ref('int_cbp__citizenships') }}
-    where iso3 is not null
-
-),
-
 encounters as (
 
     select
-        citizenships.iso3,
-        enc.fiscal_year as year,
-        sum(enc.encounter_count) as cbp_encounters,
-        sum(enc.encounter_count) filter (
-            where enc.land_border_region in ({{ cbp_regions('encounters', ['southwest']) }})
-        ) as cbp_encounters_southwest_border,
-        sum(enc.encounter_count) filter (
-            where enc.land_border_region in ({{ cbp_regions('encounters', ['northern']) }})
-        ) as cbp_encounters_northern_border,
-        sum(enc.encounter_count) filter (
-            where enc.land_border_region not in ({{ cbp_regions('encounters', ['southwest', 'northern']) }})
-        ) as cbp_encounters_other_region
-    from {{ ref('fct_border_encounters') }} as enc
-    inner join citizenships
-        on enc.citizenship = citizenships.citizenship
+        iso3,
+        fiscal_year,
+        sum(encounter_count) as cbp_encounters,
+        sum(encounter_count) filter (where border_region = 'southwest') as cbp_encounters_southwest_border,
+        sum(encounter_count) filter (where border_region = 'northern') as cbp_encounters_northern_border,
+        sum(encounter_count) filter (where border_region = 'other') as cbp_encounters_other_region
+    from {{ ref('fct_border_encounters') }}
+    where iso3 is not null
     group by all
 
 ),
 
+-- Months of each fiscal year the encounters cover (all citizenships: CBP publishes whole months).
+encounter_months as (
+
+    select
+        fiscal_year,
+        count(distinct month_start) as months_covered
+    from {{ ref('fct_border_encounters') }}
+    group by fiscal_year
+
+),
+
+-- A story published under several URLs (wire copies, one story_group_id) counts once.
 news as (
 
     select
         bridge.iso3,
-        year(articles.published_date) as year,
-        count(distinct articles.article_id) as news_article_count
+        {{ fiscal_year_of_date('articles.published_date') }} as fiscal_year,
+        count(distinct articles.story_group_id) as news_story_count,
+        count(distinct articles.article_id) as news_article_count_incl_copies
     from {{ ref('bridge_news_article_country') }} as bridge
     inner join {{ ref('fct_news_articles') }} as articles
         on bridge.article_id = articles.article_id
@@ -66,17 +65,17 @@ keys as (
 
     select
         iso3,
-        year
+        report_year as fiscal_year
     from placements
     union
     select
         iso3,
-        year
+        fiscal_year
     from encounters
     union
     select
         iso3,
-        year
+        fiscal_year
     from news
 
 ),
@@ -97,7 +96,8 @@ final as (
         keys.iso3,
         countries.country_name,
         countries.region,
-        keys.year,
+        cast(keys.fiscal_year as integer) as fiscal_year,
+        cast(placements.report_year as integer) as tip_report_year,
         placements.placement as tip_placement,
         placements.tier_rank as tip_tier_rank,
         placements.movement as tip_movement,
@@ -105,12 +105,16 @@ final as (
         cast(coalesce(encounters.cbp_encounters_southwest_border, 0) as bigint) as cbp_encounters_southwest_border,
         cast(coalesce(encounters.cbp_encounters_northern_border, 0) as bigint) as cbp_encounters_northern_border,
         cast(coalesce(encounters.cbp_encounters_other_region, 0) as bigint) as cbp_encounters_other_region,
-        cast(coalesce(news.news_article_count, 0) as bigint) as news_article_count
+        cast(coalesce(encounter_months.months_covered, 0) as integer) as months_covered,
+        coalesce(encounter_months.months_covered, 0) = 12 as is_complete_year,
+        cast(coalesce(news.news_story_count, 0) as bigint) as news_story_count,
+        cast(coalesce(news.news_article_count_incl_copies, 0) as bigint) as news_article_count_incl_copies
     from keys
     left join countries on keys.iso3 = countries.iso3
-    left join placements on keys.iso3 = placements.iso3 and keys.year = placements.year
-    left join encounters on keys.iso3 = encounters.iso3 and keys.year = encounters.year
-    left join news on keys.iso3 = news.iso3 and keys.year = news.year
+    left join placements on keys.iso3 = placements.iso3 and keys.fiscal_year = placements.report_year
+    left join encounters on keys.iso3 = encounters.iso3 and keys.fiscal_year = encounters.fiscal_year
+    left join encounter_months on keys.fiscal_year = encounter_months.fiscal_year
+    left join news on keys.iso3 = news.iso3 and keys.fiscal_year = news.fiscal_year
 
 )
 

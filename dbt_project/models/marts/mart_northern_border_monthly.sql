@@ -1,6 +1,8 @@
--- Month x northern-border area of responsibility: CBP encounters by type (land border region
--- `Northern Land Border`), drug seizures by drug type (region `Northern Border`, fentanyl first),
--- and the month's news articles that name the northern border (the same number on every AOR
+-- Month x northern-border area of responsibility: what CBP counted at the northern land border
+-- (border_region `northern` and is_land_border, seeds border_regions / cbp_land_filters):
+-- encounters by type and drug seizures by drug type (fentanyl first; seizures CBP files under
+-- its `Northern Border` region but not at the land border, land_filter `Other`, are left out),
+-- and the month's news stories that name the northern border (the same number on every AOR
 -- row of a month: not to be summed across AORs).
 
 with
@@ -15,7 +17,7 @@ encounters as (
         sum(encounter_count) filter (where encounter_type = 'Inadmissibles') as inadmissibles,
         sum(encounter_count) filter (where encounter_type = 'Expulsions') as expulsions
     from {{ ref('fct_border_encounters') }}
-    where land_border_region in ({{ cbp_regions('encounters', ['northern']) }})
+    where border_region = 'northern' and is_land_border
     group by all
 
 ),
@@ -38,7 +40,7 @@ seizures as (
         sum(event_count) as seizure_events,
         sum(quantity_lbs) as seizures_lbs
     from {{ ref('fct_drug_seizures') }}
-    where region in ({{ cbp_regions('drug_seizures', ['northern']) }})
+    where border_region = 'northern' and is_land_border
     group by all
 
 ),
@@ -47,7 +49,7 @@ news as (
 
     select
         cast(date_trunc('month', published_date) as date) as month_start,
-        count(*) as news_articles_northern_border
+        count(distinct story_group_id) as news_stories_northern_border
     from {{ ref('fct_news_articles') }}
     where
         published_date is not null
@@ -114,7 +116,7 @@ final as (
         cast(coalesce(seizures.other_drugs_lbs, 0) as double) as other_drugs_lbs,
         cast(coalesce(seizures.seizure_events, 0) as bigint) as seizure_events,
         cast(coalesce(seizures.seizures_lbs, 0) as double) as seizures_lbs,
-        cast(coalesce(news.news_articles_northern_border, 0) as bigint) as news_articles_northern_border
+        cast(coalesce(news.news_stories_northern_border, 0) as bigint) as news_stories_northern_border
     from keys
     left join dates on keys.month_start = dates.date_day
     left join aors on keys.aor_code = aors.aor_code

@@ -1,5 +1,6 @@
 -- The briefing report's chart "Countries most mentioned in the news": the 15 countries named in
--- the most articles (marts.bridge_news_article_country), ties broken by name.
+-- the most stories (distinct story groups of marts.bridge_news_article_country: wire copies of
+-- one story count once), ties broken by name.
 
 with
 
@@ -14,7 +15,7 @@ by_country as (
     select
         iso3,
         country_name,
-        count(distinct article_id) as articles
+        count(distinct story_group_id) as stories
     from mentions
     group by iso3, country_name
 
@@ -25,8 +26,8 @@ final as (
     select
         iso3,
         country_name,
-        cast(articles as integer) as articles,
-        cast(row_number() over (order by articles desc, country_name asc) as integer) as mention_rank
+        cast(stories as integer) as stories,
+        cast(row_number() over (order by stories desc, country_name asc) as integer) as mention_rank
     from by_country
     qualify mention_rank <= 15
 
