@@ -72,9 +72,9 @@ def dbt_manifest() -> Path | None:
 
 # How the warehouse DAG runs dbt (docs/airflow.md compares them):
 #   watcher  (the default) one `dbt build` of the whole project (cosmos' producer task, the one DuckDB
-#            writer), then per model and seed a `run`/`seed` and a `test` sensor that report its result
-#            from the producer's XCom (they never open the warehouse); every test, unit tests included,
-#            runs in that build.
+#            writer), then one sensor per model and seed that reports its result from the producer's
+#            XCom, the node's own data tests included (it never opens the warehouse); every test, unit
+#            tests included, runs in that build.
 #   local    one `dbt build --select <node>` process per model and seed, the cross-model and unit
 #            tests after all of them in `dbt_cross_model_tests`: several times slower.
 DBT_MODES = ("local", "watcher")
@@ -124,10 +124,10 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt", mode: str | None =
             load_method=LoadMode.DBT_MANIFEST if manifest else LoadMode.DBT_LS,
             invocation_mode=InvocationMode.SUBPROCESS,  # `dbt ls` at parse time: never import dbt here
             dbt_executable_path=dbt_executable(),
-            # watcher: per model a group of two sensors, the model (`.run`) and its tests (`.test`), both
-            # reading the one build's results (cosmos' watcher has no per-node `dbt build`);
-            # local: one `dbt build --select <model>` task per model, the model and its tests.
-            test_behavior=TestBehavior.AFTER_EACH if watcher else TestBehavior.BUILD,
+            # watcher: one sensor per model and seed (cosmos renders no test sensors under NONE; the node's
+            # sensor reports its tests too, `_one_sensor_per_node`); local: one `dbt build --select <model>`
+            # task per model, the model and its tests.
+            test_behavior=TestBehavior.NONE if watcher else TestBehavior.BUILD,
             emit_datasets=False,
             enable_owner_inheritance=False,
         ),
@@ -147,6 +147,7 @@ def dbt_task_group(settings: Settings, group_id: str = "dbt", mode: str | None =
     )
     if watcher:
         _sense_after_the_build(group)
+        _one_sensor_per_node(group)
     _document_dbt_tasks(group, watcher)
     return group
 
@@ -187,6 +188,105 @@ def _sense_after_the_build(group) -> None:
         sensor.poke_retry_number = 1
 
 
+def _one_sensor_per_node(group) -> None:
+    """Each model's and seed's one sensor reports the node's data tests as well as its build.
+
+    cosmos' watcher renders a second (`.test`) sensor per node, about half of the DAG's tasks and so
+    of its per-task overhead, and counts a test that reads several nodes against each of them: a
+    failing `in_reference` test of a model turned its reference seed red. Here, rendered with no
+    test tasks, the producer still runs every test (cosmos' `--resource-type` filter for that mode
+    is taken off), it aggregates each test under the node dbt attaches it to (`tests_by_node`), and
+    the node's sensor fails, after its own status, when those tests failed, naming them.
+    """
+    from cosmos.operators._watcher.aggregation import get_tests_status_xcom_key
+
+    tasks = {task.task_id: task for task in _tasks_in(group)}
+    producer = tasks.pop(f"{group.group_id}.dbt_producer_watcher")
+    tasks.pop(f"{group.group_id}.dbt_producer_watcher_done")
+    producer.dbt_cmd_flags = _without_resource_type_filter(producer.dbt_cmd_flags or [])
+    tests = tests_by_node(group.dbt_graph.nodes, dbt_manifest_nodes())
+    producer.tests_per_model = tests
+    for sensor in tasks.values():
+        node = sensor.model_unique_id
+        if node in tests:
+            sensor._post_execute_hook = _fail_on_failed_tests(
+                producer.task_id, node, get_tests_status_xcom_key(node), tests[node]
+            )
+
+
+def _without_resource_type_filter(flags: list[str]) -> list[str]:
+    kept: list[str] = []
+    pairs = iter(flags)
+    for flag in pairs:
+        if flag == "--resource-type":
+            next(pairs, None)
+        else:
+            kept.append(flag)
+    return kept
+
+
+def dbt_manifest_nodes() -> dict[str, dict[str, Any]]:
+    """The nodes of dbt's manifest (the prebuilt one, else the last build's), or {} when there is none."""
+    import json
+
+    candidates = [dbt_manifest(), load_settings().dbt_target_dir / "manifest.json"]
+    for path in candidates:
+        if path is not None and path.is_file():
+            try:
+                return json.loads(path.read_text(encoding="utf-8")).get("nodes", {})
+            except (OSError, ValueError):
+                continue
+    return {}
+
+
+def tests_by_node(nodes: dict[str, Any], manifest_nodes: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """Each model's and seed's data tests: a test counts for the node dbt attaches it to (the model whose
+    YAML declares it), else for each model it reads (a singular test), else for each node it reads."""
+    by_node: dict[str, list[str]] = {}
+    for unique_id, node in nodes.items():
+        if node.resource_type.value != "test":
+            continue
+        attached = (manifest_nodes.get(unique_id) or {}).get("attached_node")
+        parents = [attached] if attached in nodes else [p for p in node.depends_on if p in nodes]
+        models = [p for p in parents if p.startswith("model.")]
+        for parent in models or parents:
+            by_node.setdefault(parent, []).append(unique_id)
+    return by_node
+
+
+def _fail_on_failed_tests(producer_id: str, node: str, status_key: str, tests: list[str]):
+    """The check a node's sensor runs after its own status: its tests' aggregated result from the build."""
+
+    def check(context: Any, result: Any = None) -> None:
+        status = context["ti"].xcom_pull(task_ids=producer_id, key=status_key)
+        if status == "pass":
+            return
+        if status is None:
+            raise RuntimeError(
+                f"dbt reported no result for the {len(tests)} data tests of {node}: see the producer's log"
+            )
+        failed = _failed_tests(tests) or [f"one or more of {', '.join(t.split('.')[2] for t in tests)}"]
+        raise RuntimeError(f"dbt tests of {node} failed: {'; '.join(failed)}")
+
+    return check
+
+
+def _failed_tests(tests: list[str]) -> list[str]:
+    """`name: dbt's message` for each of `tests` that failed in the build's run_results.json (best effort)."""
+    import json
+
+    try:
+        results = json.loads((load_settings().dbt_target_dir / "run_results.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    wanted = set(tests)
+    return [
+        f"{r['unique_id'].split('.')[2]}: {r.get('message') or r.get('status')}"
+        for r in results.get("results", [])
+        if r.get("unique_id") in wanted and r.get("status") in ("fail", "error")
+    ]
+
+
 def _document_dbt_tasks(group, watcher: bool) -> None:
     """Give every cosmos task a doc_md naming the dbt node it builds (cosmos sets none)."""
     for operator in _tasks_in(group):
@@ -204,11 +304,11 @@ def _document_dbt_tasks(group, watcher: bool) -> None:
         select = getattr(operator, "select", None) or getattr(operator, "models", None) or operator.task_id
         what = select if isinstance(select, str) else " ".join(select)
         if watcher:
-            node = operator.task_id.removeprefix(f"{group.group_id}.")
-            part = "the data tests of" if node.endswith(".test") else "the build of"
+            node = getattr(operator, "model_unique_id", None) or operator.task_id
             operator.doc_md = (
-                f"`{node}`: {part} this dbt node in the producer's one `dbt build`, as it reports them; fails "
-                f"with dbt's message when they fail. Reads the build's results (XCom), never the warehouse."
+                f"`{node}`: the build of this dbt node and its data tests in the producer's one `dbt build`, as it "
+                f"reports them; fails with dbt's message when either failed. Reads the build's results (XCom and "
+                f"run_results.json), never the warehouse."
             )
         else:
             operator.doc_md = (

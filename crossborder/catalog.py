@@ -24,14 +24,13 @@ import duckdb
 
 from crossborder.core.config import Settings
 from crossborder.core.errors import CrossborderError
-from crossborder.core.files import atomic_path, is_sample_data
+from crossborder.core.files import SAMPLE_NOTICE, atomic_path, is_sample_data
 from crossborder.core.warehouse import QUERY_SEARCH_PATH, open_for_queries, open_published
 
 FORMATS = ("table", "csv", "json", "parquet")
 _COPY_OPTIONS = {"csv": "format csv, header true", "json": "format json, array true", "parquet": "format parquet"}
 # What marks an export of the offline demo's sample data: a first line in CSV, key-value metadata in Parquet
 # (JSON has no place for it: the notice on standard error is all it gets).
-SAMPLE_NOTICE = "SAMPLE DATA from crossborder's offline demo mirror: not real figures"
 _SAMPLE_PARQUET_METADATA = ", kv_metadata {crossborder_sample_data: 'true'}"
 # Widest table printed (characters); DuckDB leaves columns out beyond it, and we say which.
 TABLE_WIDTH = 200

@@ -1,7 +1,7 @@
 """The `warehouse` DAG: the pipeline's warehouse steps (crossborder.pipeline.steps.WAREHOUSE_STEPS)
 as tasks, run when new raw data lands.
 
-build      -> prepare -> dbt (astronomer-cosmos watcher: one `dbt build`, then a sensor group per model) -> dbt_docs
+build      -> prepare -> dbt (astronomer-cosmos watcher: one `dbt build`, then one sensor per model) -> dbt_docs
              (CROSSBORDER_AIRFLOW_DBT_MODE=local: one dbt process per model, then dbt_cross_model_tests)
 validate   -> quality gate (Great Expectations)
 publish    -> atomic swap; updates the `crossborder_warehouse` Asset

@@ -111,14 +111,16 @@ def run_gate(
     checks: Sequence[Check],
     *,
     stamp: Mapping[str, Any] | None = None,
+    run_name: str | None = None,
 ) -> GateResult:
     """Validate the warehouse at ``warehouse_path`` against ``checks`` (``expectations.suites.all_checks``).
 
     Data Docs are written under ``data_docs_dir`` (``index.html`` at its top), a JSON summary
     to ``result_path`` in one atomic write (readers see the previous summary or this one, never
     half of one); ``stamp`` adds keys to it (validate adds the judged file's ``warehouse_sha256``,
-    which publish checks). A missing table, a failing query or an unreadable warehouse is a gate
-    failure, not an exception.
+    which publish checks). ``run_name`` names the validation run in the Data Docs (the index's "Run Name"
+    column and each page's title): validate gives sample data's notice. A missing table, a failing query or an
+    unreadable warehouse is a gate failure, not an exception.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -141,7 +143,7 @@ def run_gate(
     data_docs_index: Path | None = None
     if frames:
         validated, docs_index, docs_error = _validate(
-            [c for c in checks if c.name in frames], frames, data_docs_dir, timings
+            [c for c in checks if c.name in frames], frames, data_docs_dir, timings, run_name
         )
         data_docs_index = docs_index
         for name, (outcome, suite_failures) in validated.items():
@@ -250,12 +252,17 @@ def _gx_context(data_docs_dir: Path) -> Any:
 
 
 def _validate(
-    checks: Sequence[Check], frames: dict[str, Any], data_docs_dir: Path, timings: dict[str, float]
+    checks: Sequence[Check],
+    frames: dict[str, Any],
+    data_docs_dir: Path,
+    timings: dict[str, float],
+    run_name: str | None = None,
 ) -> tuple[dict[str, tuple[SuiteOutcome, list[Failure]]], Path | None, str | None]:
     """Validate each frame; build Data Docs. Returns outcomes, the docs index, a docs error."""
     t = time.perf_counter()
     os.environ["GX_ANALYTICS_ENABLED"] = "False"  # before GX is first imported
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
 
     timings["import_gx_s"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -263,12 +270,13 @@ def _validate(
     datasource = context.data_sources.add_pandas("crossborder_warehouse")
     timings["context_s"] = time.perf_counter() - t
 
+    run_id = RunIdentifier(run_name=run_name) if run_name else None
     t = time.perf_counter()
     out: dict[str, tuple[SuiteOutcome, list[Failure]]] = {}
     for check in checks:
         df = frames[check.name]
         try:
-            out[check.name] = _validate_one(gx, context, datasource, check, df)
+            out[check.name] = _validate_one(gx, context, datasource, check, df, run_id)
         except Exception as exc:  # a GX error in one suite must not hide the others
             message = f"validation raised {type(exc).__name__}: {_short(str(exc), 400)}"
             out[check.name] = (
@@ -293,7 +301,9 @@ def _validate(
     return out, docs_index, docs_error
 
 
-def _validate_one(gx: Any, context: Any, datasource: Any, check: Check, df: Any) -> tuple[SuiteOutcome, list[Failure]]:
+def _validate_one(
+    gx: Any, context: Any, datasource: Any, check: Check, df: Any, run_id: Any = None
+) -> tuple[SuiteOutcome, list[Failure]]:
     asset = datasource.add_dataframe_asset(name=check.name)
     batch_definition = asset.add_batch_definition_whole_dataframe("whole")
     suite = context.suites.add(gx.ExpectationSuite(name=check.name))
@@ -306,7 +316,7 @@ def _validate_one(gx: Any, context: Any, datasource: Any, check: Check, df: Any)
     # (about 20 s for 100k bad rows of 200k). The few example rows are looked up here
     # instead, from the index labels GX returns.
     result_format = {"result_format": "SUMMARY", "partial_unexpected_count": MAX_EXAMPLES}
-    validation = definition.run(batch_parameters={"dataframe": df}, result_format=result_format)
+    validation = definition.run(batch_parameters={"dataframe": df}, result_format=result_format, run_id=run_id)
     failures = [
         _failure(check.name, r.to_json_dict(), df, check.id_columns) for r in validation.results if not r.success
     ]

@@ -17,6 +17,8 @@ from crossborder.core.errors import CrossborderError
 
 # A data directory holding this file was built from the offline demo's sample data.
 SAMPLE_MARKER = "DEMO_DATA"
+# How everything built from it says so (query exports, the quality gate's Data Docs).
+SAMPLE_NOTICE = "SAMPLE DATA from crossborder's offline demo mirror: not real figures"
 
 
 def utc_now() -> str:

@@ -34,6 +34,12 @@ class _MirrorHandler(http.server.SimpleHTTPRequestHandler):
         pass  # the client reports what it fetched
 
 
+class _MirrorServer(http.server.ThreadingHTTPServer):
+    # Stopping never waits for a client's connection to end (seen: a stop delayed past 30 s under load).
+    daemon_threads = True
+    block_on_close = False
+
+
 @contextmanager
 def serve_mirror(directory: Path = MIRROR_DIR, port: int | None = None) -> Iterator[str]:
     """Serve directory on 127.0.0.1 for the duration of the block; yields the base URL.
@@ -41,12 +47,12 @@ def serve_mirror(directory: Path = MIRROR_DIR, port: int | None = None) -> Itera
     port None: PREFERRED_PORT, or any free port when that one is taken; an int: that port (0 = any)."""
     handler = functools.partial(_MirrorHandler, directory=str(directory))
     if port is not None:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        server = _MirrorServer(("127.0.0.1", port), handler)
     else:
         try:
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", PREFERRED_PORT), handler)
+            server = _MirrorServer(("127.0.0.1", PREFERRED_PORT), handler)
         except OSError:
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            server = _MirrorServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="crossborder-demo-mirror", daemon=True)
     thread.start()
     try:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from crossborder.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from crossborder.core.files import SAMPLE_NOTICE
 from tests.warehouse_utils import query
 
 pytestmark = pytest.mark.e2e
@@ -40,6 +43,15 @@ def test_demo_builds_every_mart_from_the_sample_mirror(in_demo):
         > 0
     )
     assert (in_demo / "DEMO_DATA").exists()
+
+
+def test_the_gates_data_docs_say_sample_data_on_every_page(in_demo):
+    # The Data Docs travel on their own (served, copied, attached): each page names its run as sample data.
+    docs = in_demo / "gx" / "data_docs"
+    pages = [docs / "index.html", *sorted((docs / "validations").rglob("*.html"))]
+    assert len(pages) > 1
+    for page in pages:
+        assert SAMPLE_NOTICE in html.unescape(page.read_text(encoding="utf-8")), page
 
 
 def test_status_reports_fetches_tables_and_gate(in_demo, capsys):

@@ -9,6 +9,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from crossborder.cli import EXIT_FAILED, _parser, main
 from crossborder.core.config import load_settings
 from crossborder.core.files import is_sample_data
@@ -57,8 +59,13 @@ def test_demo_mirror_serves_the_mirror_and_prints_working_exports(tmp_path):
         assert settings.source("tip").options["editions"] == exports["CROSSBORDER_TIP_EDITIONS"].split(",")
     finally:
         process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
-    assert process.returncode == 0
+        try:
+            _, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, err = process.communicate()
+            pytest.fail(f"demo-mirror did not stop within 30 s of Ctrl-C; its stderr:\n{err[-3000:]}")
+    assert process.returncode == 0, err
 
 
 def test_demo_mirror_refuses_a_data_dir_of_live_data(tmp_path, monkeypatch, capsys):

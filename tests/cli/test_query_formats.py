@@ -12,8 +12,8 @@ import urllib.request
 import duckdb
 import pytest
 
-from crossborder.catalog import SAMPLE_NOTICE
 from crossborder.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
+from crossborder.core.files import SAMPLE_NOTICE
 
 pytestmark = pytest.mark.e2e
 

@@ -180,15 +180,25 @@ def _dbt_sensors(dag) -> dict:
     }
 
 
-def test_one_dbt_build_writes_the_warehouse_and_a_sensor_group_per_model_reports_it(bag):
+def test_one_dbt_build_writes_the_warehouse_and_one_sensor_per_model_reports_it(bag):
     """The default (watcher) mode: one `dbt build` of everything, every data and unit test included, is the one
-    DuckDB writer; per model and seed a group of sensors reads its results once it has ended, whatever the outcome."""
+    DuckDB writer; per model and seed one sensor reads its results, and its tests', once it has ended."""
     warehouse = bag.dags["warehouse"]
     assert warehouse.max_active_runs == 1
     sensors = _dbt_sensors(warehouse)
-    per_node = {f"dbt.{m}.run" for m in MODELS} | {f"dbt.{s}.seed" for s in SEEDS}
-    assert set(sensors) == per_node | {t for t in sensors if t.endswith(".test")}
+    assert set(sensors) == {f"dbt.{m}_run" for m in MODELS} | {f"dbt.{s}_seed" for s in SEEDS}
     producer = warehouse.get_task(PRODUCER)
+    # Each node's sensor reports the tests attached to it; a model's test against a reference seed is the model's.
+    tests = producer.tests_per_model
+    assert sum(map(len, tests.values())) >= 400
+    for node in tests:
+        hook = warehouse.get_task(next(t for t, s in sensors.items() if s.model_unique_id == node))._post_execute_hook
+        assert hook is not None, node  # the sensor fails when these tests fail
+    # (parsed without a manifest here: a test reading a model and a seed counts for the model alone)
+    assert any(
+        ".in_reference_stg_cbp__encounters_component" in t for t in tests["model.crossborder.stg_cbp__encounters"]
+    )
+    assert not any(".in_reference_" in t for t in tests.get("seed.crossborder.cbp_components", []))
     assert producer.base_cmd == ["build"] and not producer.select and not producer.exclude
     assert "--resource-type" not in (producer.dbt_cmd_flags or [])  # every data test and unit test runs in it
     assert producer.invocation_mode.value == "subprocess"
@@ -319,6 +329,19 @@ def test_a_prebuilt_manifest_renders_the_same_tasks(bag, dbt_manifest, tmp_path)
             mp.setenv(key, probe_env[key])
         from_manifest = _dagbag().dags["warehouse"]
     assert sorted(from_manifest.task_dict) == sorted(bag.dags["warehouse"].task_dict)
+    # With the manifest a test counts for the node dbt attaches it to: dim_country's sensor does not fail
+    # because a fact's relationships test to it failed (without one, it counts for both models).
+    by_node = from_manifest.get_task(PRODUCER).tests_per_model
+    assert not any(".relationships_" in t for t in by_node["model.crossborder.dim_country"]), by_node[
+        "model.crossborder.dim_country"
+    ]
+    assert any(
+        ".relationships_" in t
+        for t in bag.dags["warehouse"].get_task(PRODUCER).tests_per_model["model.crossborder.dim_country"]
+    )
+    assert any(
+        ".relationships_fct_border_encounters_iso3" in t for t in by_node["model.crossborder.fct_border_encounters"]
+    )
 
 
 # -- end to end ----------------------------------------------------------------------------------
@@ -378,7 +401,7 @@ def test_dags_extract_build_gate_and_publish_end_to_end(
     assert _asset_events("crossborder_warehouse") == 1
     states = _states(run)
     assert states["report"] == "success" and states["freshness"] == "success", states
-    assert states["dbt.fct_border_encounters.run"] == states["dbt.fct_border_encounters.test"] == "success", states
+    assert states["dbt.fct_border_encounters_run"] == states["dbt.dim_country_run"] == "success", states
     assert (settings.data_dir / "reports" / "briefing.html").exists()  # the report step ran in Airflow
     published = settings.warehouse_path.read_bytes()
     t_warehouse = time.perf_counter()
@@ -430,8 +453,8 @@ def test_dags_extract_build_gate_and_publish_end_to_end(
 def test_a_failing_dbt_test_fails_the_build_and_nothing_is_published(
     airflow_db, dbt_manifest, env, settings, site, capfd, caplog, monkeypatch
 ):
-    """In the one `dbt build`, a data test fails: the producer fails with dbt's message naming the test, a `test`
-    task fails, and neither the gate nor publish runs."""
+    """In the one `dbt build`, a data test fails: the producer fails with dbt's message naming the test, the task
+    of the model the test belongs to fails naming it, and neither the gate nor publish runs."""
     rows = encounter_rows([2024], months=["OCT", "NOV"])
     rows[0] = rows[0].replace("Office of Field Operations", "Office of Made-Up Operations")  # no such component
     publish_cbp(
@@ -449,14 +472,17 @@ def test_a_failing_dbt_test_fails_the_build_and_nothing_is_published(
     states = _states(run)
     assert str(run.state) == "failed", states
     assert states[PRODUCER] == "failed", states  # the build itself failed, with dbt's whole output
-    # A `test` task fails; no model or seed is shown as failed. (Which `test` task: cosmos counts a test that
-    # reads several nodes against each of them, so here the reference seed's: docs/airflow.md, "Known limits".)
+    # The model whose test failed, and only it, fails; not the reference seed the test reads; below it, nothing runs.
     failed = {task_id for task_id, state in states.items() if state == "failed"} - {PRODUCER}
-    assert failed and all(task_id.endswith(".test") for task_id in failed), failed
+    assert failed == {"dbt.stg_cbp__encounters_run"}, failed
+    assert states["dbt.cbp_components_seed"] == "success", states
+    assert states["dbt.fct_border_encounters_run"] == "upstream_failed", states
     for task_id in ("dbt_docs", "validate", "publish", "report", "freshness"):
         assert states[task_id] == "upstream_failed", (task_id, states)
     log = "".join(capfd.readouterr()) + caplog.text
-    assert "finished with status 'fail'" in log, log[-3000:]  # the failed sensor's message
+    assert (
+        "dbt tests of model.crossborder.stg_cbp__encounters failed: in_reference_stg_cbp__encounters_component" in log
+    ), log[-3000:]
     dbt_log = (settings.dbt_log_dir / "dbt.log").read_text(encoding="utf-8")  # the producer logs where the CLI does
     assert "in_reference_stg_cbp__encounters_component" in dbt_log
     assert not settings.warehouse_path.exists()

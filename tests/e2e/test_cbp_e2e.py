@@ -117,6 +117,7 @@ def test_overlapping_releases_count_each_month_once_with_the_revised_value(setti
     gate = json.loads(settings.gate_result_path.read_text())
     assert gate["passed"] is True
     assert (settings.data_docs_dir / "index.html").exists()
+    assert "SAMPLE DATA" not in (settings.data_docs_dir / "index.html").read_text(encoding="utf-8")  # live data
     assert (settings.dbt_target_dir / "index.html").exists()
 
     # Raw data is owner-only; the warehouse and the reports are readable by the group, not others.
