@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -208,11 +212,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def _stopped_by_ctrl_c_or_sigterm() -> Iterator[None]:
+    """SIGINT and SIGTERM raise KeyboardInterrupt in this block, even when whoever started this process
+    left them blocked or ignored (a parent's signal mask and ignored signals survive exec: seen under a
+    pytest worker that had run Airflow, where Ctrl-C never reached the mirror). Restored afterwards."""
+    if threading.current_thread() is not threading.main_thread():  # signal handlers: main thread only
+        yield
+        return
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    previous = {signum: signal.signal(signum, signal.default_int_handler) for signum in stop_signals}
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def _serve_demo_mirror(settings, port: int | None, progress: Progress) -> None:
     """Serve the demo mirror until interrupted, after printing the exports that point a process at it."""
     demo.check_data_dir_kind(settings, demo=True)  # the DAGs then read it as sample data
     try:
-        with demo.serve_mirror(port=port) as base_url:
+        with _stopped_by_ctrl_c_or_sigterm(), demo.serve_mirror(port=port) as base_url:
             print(f"# demo mirror (SAMPLE DATA) serving {demo.MIRROR_DIR} at {base_url}; Ctrl-C stops it")
             print(f"export CROSSBORDER_DATA_DIR={settings.data_dir}")
             for key, value in demo.mirror_environment(settings, base_url).items():

@@ -35,7 +35,7 @@ class _MirrorHandler(http.server.SimpleHTTPRequestHandler):
 
 
 class _MirrorServer(http.server.ThreadingHTTPServer):
-    # Stopping never waits for a client's connection to end (seen: a stop delayed past 30 s under load).
+    # Stopping never waits for a client that keeps its connection open.
     daemon_threads = True
     block_on_close = False
 

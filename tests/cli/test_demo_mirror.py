@@ -68,6 +68,27 @@ def test_demo_mirror_serves_the_mirror_and_prints_working_exports(tmp_path):
     assert process.returncode == 0, err
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_demo_mirror_stops_on_ctrl_c_or_sigterm_even_when_started_with_them_blocked(tmp_path, stop):
+    # A parent's signal mask survives exec (seen: a pytest worker that had run Airflow left SIGINT blocked).
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crossborder.cli", "demo-mirror", "--port", "0"],
+        env={**os.environ, "CROSSBORDER_DATA_DIR": str(tmp_path / "data")},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}),
+    )
+    try:
+        _exports(process)
+        process.send_signal(stop)
+        _, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and "demo mirror stopped" in err, err
+
+
 def test_demo_mirror_refuses_a_data_dir_of_live_data(tmp_path, monkeypatch, capsys):
     (tmp_path / "data" / "raw" / "cbp").mkdir(parents=True)
     monkeypatch.setenv("CROSSBORDER_DATA_DIR", str(tmp_path / "data"))
