@@ -17,8 +17,11 @@ from crossborder.core.errors import CrossborderError
 
 # A data directory holding this file was built from the offline demo's sample data.
 SAMPLE_MARKER = "DEMO_DATA"
-# How everything built from it says so (query exports, the quality gate's Data Docs).
+# How what is built from it says so (query exports and their notice on standard error).
 SAMPLE_NOTICE = "SAMPLE DATA from crossborder's offline demo mirror: not real figures"
+# The same for the quality gate's run name, which GX also makes a folder name of its Data Docs: no ':'
+# or quote, so the folder can be copied to any file system.
+SAMPLE_RUN_NAME = "SAMPLE DATA from the offline demo mirror (not real figures)"
 
 
 def utc_now() -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from crossborder.core.config import Settings
 from crossborder.core.errors import CrossborderError, GateFailed
-from crossborder.core.files import SAMPLE_NOTICE, is_sample_data, private_files, sha256_of, share_with_group
+from crossborder.core.files import SAMPLE_RUN_NAME, is_sample_data, private_files, sha256_of, share_with_group
 from crossborder.core.progress import Progress
 from crossborder.pipeline.build import built_sources, warehouse_lock
 
@@ -33,7 +33,7 @@ def validate(settings: Settings, progress: Progress):
             settings.gate_result_path,
             checks=all_checks(built_sources(settings), settings),
             stamp={"warehouse_sha256": judged},
-            run_name=SAMPLE_NOTICE if is_sample_data(settings.data_dir) else None,
+            run_name=SAMPLE_RUN_NAME if is_sample_data(settings.data_dir) else None,
         )
         share_with_group(settings.data_docs_dir, settings.data_dir)
     progress.say(f"    {result.summary()}")

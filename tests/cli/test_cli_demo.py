@@ -7,7 +7,7 @@ import html
 import pytest
 
 from crossborder.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
-from crossborder.core.files import SAMPLE_NOTICE
+from crossborder.core.files import SAMPLE_RUN_NAME
 from tests.warehouse_utils import query
 
 pytestmark = pytest.mark.e2e
@@ -51,7 +51,8 @@ def test_the_gates_data_docs_say_sample_data_on_every_page(in_demo):
     pages = [docs / "index.html", *sorted((docs / "validations").rglob("*.html"))]
     assert len(pages) > 1
     for page in pages:
-        assert SAMPLE_NOTICE in html.unescape(page.read_text(encoding="utf-8")), page
+        assert SAMPLE_RUN_NAME in html.unescape(page.read_text(encoding="utf-8")), page
+    assert not any(":" in p.name or "'" in p.name for p in docs.rglob("*"))  # folders any file system takes
 
 
 def test_status_reports_fetches_tables_and_gate(in_demo, capsys):
