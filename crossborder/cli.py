@@ -73,13 +73,20 @@ def _parser() -> argparse.ArgumentParser:
         help="extract, build, validate and publish",
         description=(
             "Extract the sources, build the warehouse with dbt, validate it with the quality gate, and publish it "
-            "(an atomic rename to <data>/warehouse.duckdb). A failed gate leaves the published warehouse as it was."
+            "(an atomic rename to <data>/warehouse.duckdb). A failed gate leaves the published warehouse as it was. "
+            "When nothing a build reads changed since the published warehouse was built (records, dbt project, code, "
+            "settings), build, validate and publish are skipped; --rebuild runs them anyway."
         ),
     )
     source_option(run, required=False)
     years_option(run)
     run.add_argument(
         "--demo", action="store_true", help="fetch from the bundled offline demo mirror (SAMPLE DATA) on a local port"
+    )
+    run.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="build, validate and publish even when nothing changed since the published warehouse was built",
     )
 
     extract = commands.add_parser(
@@ -302,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = _with_years(load_settings(), getattr(args, "years", None))
         if args.command == "run":
-            target = steps.run(settings, args.source or [], progress, demo_mirror=args.demo)
+            target = steps.run(settings, args.source or [], progress, demo_mirror=args.demo, rebuild=args.rebuild)
             progress.say(f"==> done in {time.monotonic() - started:.1f}s: {target}")
             print(f"report: {settings.report_path}")
         elif args.command == "extract":

@@ -204,6 +204,11 @@ class Settings:
         return self.data_dir / "warehouse.duckdb"
 
     @property
+    def published_info_path(self) -> Path:
+        """What the published warehouse was built from (inputs fingerprint, SHA-256), written by publish."""
+        return self.data_dir / "published.json"
+
+    @property
     def work_dir(self) -> Path:
         """Where dbt builds the next warehouse before the gate passes it."""
         return self.data_dir / "work"
@@ -214,8 +219,13 @@ class Settings:
 
     @property
     def work_build_info_path(self) -> Path:
-        """Which sources the working warehouse was built with (read by validate)."""
+        """Which sources and inputs the working warehouse was built with (read by validate and publish)."""
         return self.work_dir / "build.json"
+
+    @property
+    def work_inputs_path(self) -> Path:
+        """The inputs fingerprint of the build under way (written before dbt runs, kept in build.json after)."""
+        return self.work_dir / "inputs.json"
 
     @property
     def dbt_project_dir(self) -> Path:

@@ -16,6 +16,7 @@ from crossborder.core.files import atomic_write, file_lock, private_files, share
 from crossborder.core.landing import LandingZone
 from crossborder.core.progress import Progress
 from crossborder.pipeline.extract import refresh
+from crossborder.pipeline.inputs import inputs_fingerprint
 from extractors import SOURCES
 
 
@@ -45,24 +46,50 @@ def check_records(settings: Settings) -> list[str]:
     return present
 
 
-def built_sources(settings: Settings) -> list[str]:
-    """The sources the working warehouse was built with (recorded by build)."""
+def _build_record(settings: Settings) -> dict:
     try:
-        return json.loads(settings.work_build_info_path.read_text(encoding="utf-8"))["sources"]
+        return json.loads(settings.work_build_info_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CrossborderError(
             f"no build record at {settings.work_build_info_path}: run `crossborder build` first"
         ) from None
 
 
-def prepare_build(settings: Settings, progress: Progress) -> list[str]:
-    """Before dbt runs: records re-derived from raw (offline), placeholders for sources never
-    extracted, the stale working warehouse removed. Returns the sources with records."""
-    private_files()
+def built_sources(settings: Settings) -> list[str]:
+    """The sources the working warehouse was built with (recorded by build)."""
+    return _build_record(settings)["sources"]
+
+
+def built_inputs(settings: Settings) -> str | None:
+    """The inputs fingerprint the working warehouse was built from (None: not recorded)."""
+    try:
+        return _build_record(settings).get("inputs")
+    except CrossborderError:
+        return None
+
+
+def _pending_inputs(settings: Settings) -> str | None:
+    try:
+        return json.loads(settings.work_inputs_path.read_text(encoding="utf-8")).get("inputs")
+    except (FileNotFoundError, ValueError):
+        return None  # prepared by an older crossborder: this build never counts as unchanged
+
+
+def current_inputs(settings: Settings, progress: Progress) -> tuple[list[str], str]:
+    """Records re-derived from raw (offline) and placeholders for sources never extracted: what
+    dbt would read now. Returns the sources with records and the inputs fingerprint."""
     refresh(settings, SOURCES, progress)
+    with warehouse_lock(settings):
+        return check_records(settings), inputs_fingerprint(settings)
+
+
+def prepare_build(settings: Settings, progress: Progress) -> list[str]:
+    """Before dbt runs: what dbt will read (current_inputs), its fingerprint noted for publish, the
+    stale working warehouse removed. Returns the sources with records."""
+    private_files()
+    sources, inputs = current_inputs(settings, progress)
     work = settings.work_warehouse_path
     with warehouse_lock(settings):
-        sources = check_records(settings)
         absent = [s for s in SOURCES if s not in sources]
         if absent:
             progress.say(
@@ -71,6 +98,8 @@ def prepare_build(settings: Settings, progress: Progress) -> list[str]:
         work.parent.mkdir(parents=True, exist_ok=True)
         for stale in (work, work.with_suffix(".duckdb.wal"), settings.work_build_info_path):
             stale.unlink(missing_ok=True)
+        # Fingerprinted before dbt reads anything: records landing during the build are not counted in.
+        atomic_write(settings.work_inputs_path, json.dumps({"inputs": inputs}))
     return sources
 
 
@@ -82,7 +111,8 @@ def finish_build(settings: Settings, sources: list[str], progress: Progress) -> 
         # again took two thirds of this step (about 25 s of 38 on the demo), for the same site.
         run_dbt(settings, settings.work_warehouse_path, progress, "docs", "generate", "--no-compile")
         share_with_group(settings.dbt_target_dir, settings.data_dir)
-        atomic_write(settings.work_build_info_path, json.dumps({"sources": sources}))
+        record = {"sources": sources, "inputs": _pending_inputs(settings)}
+        atomic_write(settings.work_build_info_path, json.dumps(record))
     index = settings.dbt_target_dir / "index.html"
     progress.say(f"    dbt docs: {index}")
     return index

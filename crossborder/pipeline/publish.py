@@ -10,7 +10,8 @@ from crossborder.core.config import Settings
 from crossborder.core.errors import CrossborderError, GateFailed
 from crossborder.core.files import sha256_of, share_with_group
 from crossborder.core.progress import Progress
-from crossborder.pipeline.build import warehouse_lock
+from crossborder.pipeline.build import built_inputs, warehouse_lock
+from crossborder.pipeline.inputs import record_published
 
 
 def publish(settings: Settings, progress: Progress) -> Path:
@@ -29,7 +30,13 @@ def publish(settings: Settings, progress: Progress) -> Path:
             )
         if gate.get("warehouse_sha256") != sha256_of(work):
             raise CrossborderError(f"{work} changed after it was validated: run `crossborder validate` again")
+        inputs = built_inputs(settings)
         share_with_group(work, settings.data_dir)
         os.replace(work, target)  # atomic on one filesystem: readers see the old file or the new one
         progress.say(f"    published {target}")
+        try:
+            record_published(settings, inputs, gate["warehouse_sha256"])
+        except OSError as exc:  # the publish stands; without its record the next run rebuilds
+            settings.published_info_path.unlink(missing_ok=True)
+            progress.say(f"    could not note what was published ({exc}): the next run builds again")
     return target

@@ -12,6 +12,10 @@ quarantine fail naming inputs that stopped parsing (their last good    extractor
 A step added to STEPS appears in `crossborder run` and in the DAGs by construction
 (tests/pipeline/test_steps.py checks both). Steps after publish never un-publish: their failure is
 reported, the remaining steps still run, and the run fails at the end.
+
+`crossborder run` skips build, validate and publish when what a build would read has not changed
+since the published warehouse was built (crossborder.pipeline.inputs). The warehouse DAG runs
+only when an extract announced new data, so it always builds.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from crossborder.core.errors import CrossborderError, ReportFailed
 from crossborder.core.files import is_sample_data
 from crossborder.core.landing import LandingZone
 from crossborder.core.progress import Progress
-from crossborder.pipeline import build, demo, extract, freshness, publish, validate
+from crossborder.pipeline import build, demo, extract, freshness, inputs, publish, validate
 from extractors import SOURCES
 from extractors.derive import kept_in_use
 
@@ -39,6 +43,21 @@ class RunContext:
     progress: Progress
     sources: list[str] = field(default_factory=lambda: list(SOURCES))
     demo: bool = False  # extract from the bundled demo mirror (sample data)
+    # Skip the steps that only matter when something changed, if nothing did (`crossborder run`).
+    skip_unchanged: bool = False
+    _unchanged: bool | None = field(default=None, init=False, repr=False)
+
+    def unchanged(self) -> bool:
+        """Whether the published warehouse was built from exactly what a build would read now
+        (worked out once, when the first step that depends on it asks)."""
+        if self._unchanged is None:
+            self._unchanged = self.skip_unchanged and _unchanged_since_published(self.settings, self.progress)
+            if self._unchanged:
+                self.progress.say(
+                    f"==> nothing changed since {self.settings.warehouse_path} was published (same records, dbt "
+                    "project, code and settings): build, validate and publish skipped (--rebuild builds anyway)"
+                )
+        return self._unchanged
 
     @classmethod
     def for_data_dir(cls, settings: Settings, progress: Progress) -> RunContext:
@@ -52,6 +71,14 @@ class Step:
     summary: str
     run: Callable[[RunContext], Any]
     after_publish: bool = False  # a failure is reported at the end; it never un-publishes
+    only_when_changed: bool = False  # skipped by `crossborder run` when the inputs match the published warehouse's
+
+
+def _unchanged_since_published(settings: Settings, progress: Progress) -> bool:
+    if not settings.published_info_path.exists():  # nothing published by this crossborder: no need to look
+        return False
+    _, now = build.current_inputs(settings, progress)
+    return inputs.published_from(settings, now)
 
 
 def _extract(ctx: RunContext) -> Any:
@@ -68,6 +95,7 @@ def _extract(ctx: RunContext) -> Any:
 
 
 def _report(ctx: RunContext) -> Path:
+    # Written on every run, changed or not: it shows the landing zone's quarantine as well.
     with ctx.progress.step("report"):
         try:
             # Imported here: matplotlib takes about a second to import.
@@ -111,14 +139,19 @@ BUILD = Step(
     "build",
     "dbt build and docs into the working warehouse (no network)",
     lambda ctx: build.build(ctx.settings, ctx.progress),
+    only_when_changed=True,
 )
 VALIDATE = Step(
-    "validate", "the quality gate over the working warehouse", lambda ctx: validate.validate(ctx.settings, ctx.progress)
+    "validate",
+    "the quality gate over the working warehouse",
+    lambda ctx: validate.validate(ctx.settings, ctx.progress),
+    only_when_changed=True,
 )
 PUBLISH = Step(
     "publish",
     "atomic swap of the validated warehouse into place",
     lambda ctx: publish.publish(ctx.settings, ctx.progress),
+    only_when_changed=True,
 )
 REPORT = Step("report", "write the briefing report of the published warehouse", _report, after_publish=True)
 FRESHNESS = Step(
@@ -141,6 +174,8 @@ def run_steps(ctx: RunContext, steps: Iterable[Step] | None = None) -> None:
     rest still run, and the first such failure is raised at the end."""
     deferred: list[CrossborderError] = []
     for step in STEPS if steps is None else steps:
+        if step.only_when_changed and ctx.unchanged():
+            continue
         try:
             step.run(ctx)
         except CrossborderError as exc:
@@ -151,9 +186,19 @@ def run_steps(ctx: RunContext, steps: Iterable[Step] | None = None) -> None:
         raise deferred[0]
 
 
-def run(settings: Settings, sources: Iterable[str], progress: Progress, *, demo_mirror: bool = False) -> Path:
-    """The whole pipeline: extract -> build -> validate -> publish -> report -> freshness -> quarantine."""
-    ctx = RunContext(settings, progress, list(sources) or list(SOURCES), demo=demo_mirror)
+def run(
+    settings: Settings,
+    sources: Iterable[str],
+    progress: Progress,
+    *,
+    demo_mirror: bool = False,
+    rebuild: bool = False,
+) -> Path:
+    """The whole pipeline: extract -> build -> validate -> publish -> report -> freshness -> quarantine.
+
+    Without `rebuild`, a run whose inputs match the published warehouse's skips build, validate and
+    publish: nothing they would produce can differ."""
+    ctx = RunContext(settings, progress, list(sources) or list(SOURCES), demo=demo_mirror, skip_unchanged=not rebuild)
     demo.check_data_dir_kind(settings, demo_mirror)
     run_steps(ctx)
     return settings.warehouse_path

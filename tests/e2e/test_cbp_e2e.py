@@ -10,7 +10,7 @@ import pytest
 from crossborder.cli import EXIT_GATE_FAILED, EXIT_OK, main
 from crossborder.core.landing import LandingZone
 from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
-from tests.warehouse_utils import query, table_contents
+from tests.warehouse_utils import query
 
 pytestmark = pytest.mark.e2e
 
@@ -128,15 +128,23 @@ def test_overlapping_releases_count_each_month_once_with_the_revised_value(setti
     assert mode(settings.data_docs_dir / "index.html") == 0o640
     assert mode(settings.dbt_target_dir / "index.html") == 0o640
 
-    # A second run downloads nothing (conditional GET) and publishes an identical warehouse.
-    before = table_contents(warehouse)
+    # A second run downloads nothing (conditional GET), so nothing a build reads changed: it skips
+    # build, validate and publish and leaves the published warehouse as it was, byte for byte.
+    published, published_at = warehouse.read_bytes(), warehouse.stat().st_mtime_ns
+    gate_result = settings.gate_result_path.read_bytes()
     fetches_before = len(list(LandingZone(settings.raw_dir, "cbp").entries()))
     site.hits.clear()
+    capsys.readouterr()
     assert main(["run", "--source", "cbp"]) == EXIT_OK
     assert {status for _, status in site.hits} == {304}
     second_run = list(LandingZone(settings.raw_dir, "cbp").entries())[fetches_before:]
     assert len(second_run) == 6 and all(e.status == 304 and e.bytes == 0 for e in second_run)
-    assert table_contents(warehouse) == before
+    said = capsys.readouterr().err
+    assert "nothing changed since" in said and "build, validate and publish skipped" in said
+    assert "build (dbt)" not in said and "validate (Great Expectations)" not in said
+    assert (warehouse.read_bytes(), warehouse.stat().st_mtime_ns) == (published, published_at)
+    assert settings.gate_result_path.read_bytes() == gate_result
+    assert settings.report_path.stat().st_mtime_ns > published_at  # the report is written on every run
 
 
 def test_a_failed_gate_keeps_the_published_warehouse_byte_for_byte(settings, site, capsys):

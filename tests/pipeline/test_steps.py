@@ -55,6 +55,21 @@ def test_a_failure_before_publish_stops_the_run(recorded, monkeypatch):
     assert recorded == ["extract", "build"]
 
 
+def test_a_run_with_nothing_new_skips_build_validate_and_publish_unless_told_to_rebuild(recorded, monkeypatch):
+    def unchanged(settings, progress):
+        recorded.append("unchanged?")
+        return True
+
+    monkeypatch.setattr(steps, "_unchanged_since_published", unchanged)
+    assert main(["--quiet", "run", "--source", "cbp"]) == EXIT_OK
+    # Asked once, after the extract (which may land something new), before the first step it skips.
+    assert recorded == ["extract", "unchanged?", "report", "freshness", "quarantine"]
+
+    recorded.clear()
+    assert main(["--quiet", "run", "--source", "cbp", "--rebuild"]) == EXIT_OK
+    assert recorded == [step.name for step in steps.STEPS]
+
+
 def _landed_long_ago(data_dir, source: str, days: int) -> None:
     """One file fetch of `source`, `days` ago, in its manifest."""
     import json
