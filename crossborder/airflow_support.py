@@ -373,3 +373,12 @@ EXTRACT_DEFAULT_ARGS = {
     "max_retry_delay": timedelta(minutes=30),
     "execution_timeout": timedelta(hours=1),
 }
+
+PROBE_DEFAULT_ARGS = {
+    "owner": OWNER,
+    "on_failure_callback": ALERT_ON_FAILURE,
+    # One retry covers a passing network blip; a block or a layout change stays, and must alert.
+    "retries": 1,
+    "retry_delay": timedelta(minutes=10),
+    "execution_timeout": timedelta(minutes=30),
+}

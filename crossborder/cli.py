@@ -18,7 +18,7 @@ from crossborder.core.config import load_settings
 from crossborder.core.errors import CrossborderError, GateFailed
 from crossborder.core.progress import Progress
 from crossborder.docs_site import serve_docs, write_docs
-from crossborder.pipeline import build, demo, extract, publish, steps, validate, verify
+from crossborder.pipeline import build, demo, extract, probe, publish, steps, validate, verify
 from crossborder.status import problems, render_status
 from extractors import SOURCES
 from extractors.tip.editions import parse_editions
@@ -128,6 +128,15 @@ def _parser() -> argparse.ArgumentParser:
         "to the sha256 it is named by, and every manifest line must point at an existing object of its sha256. "
         "Prints one line per problem; exits 1 if there is any.",
     )
+    probe_command = commands.add_parser(
+        "probe",
+        help="live check of each source's entry pages against the last good fetch (changes nothing)",
+        description="One request per entry page of each source (CBP's landing pages, the newest TIP edition's index "
+        "and one country page, each news feed and GDELT query, the StatCan WDS call), parsed with the real parsers "
+        "and compared with the last successful fetch: links found, heading layout, feed items, block pages. Writes "
+        "nothing (no raw file, manifest, ledger or warehouse). One line per source; exits 1 on drift or failure.",
+    )
+    source_option(probe_command, required=False)
     status = commands.add_parser(
         "status",
         help="what was fetched when, freshness (fetch time and data coverage), tables, row counts, last gate",
@@ -327,6 +336,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(problem)
             progress.say(checked.summary())
             if not checked.ok:
+                return EXIT_FAILED
+        elif args.command == "probe":
+            results = probe.probe(settings, args.source)
+            for result in results:
+                print(result.line())
+            if not all(r.healthy for r in results):
                 return EXIT_FAILED
         elif args.command == "status":
             print(render_status(settings))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from crossborder.core.config import Settings
+from crossborder.core.fetch_health import SourceHealth, read_attempts, source_health
 from crossborder.core.files import is_sample_data
 from crossborder.core.landing import LandingZone
 from crossborder.core.warehouse import last_gate_result as gate_status
@@ -33,6 +34,11 @@ def landing_status(settings: Settings) -> list[dict]:
             }
         )
     return rows
+
+
+def fetch_health_states(settings: Settings) -> list[SourceHealth]:
+    """Per source, the verdict over its fetch ledger (crossborder.core.fetch_health)."""
+    return [source_health(source, read_attempts(LandingZone(settings.raw_dir, source).root)) for source in SOURCES]
 
 
 def freshness_states(settings: Settings):
@@ -85,6 +91,10 @@ def render_status(settings: Settings) -> str:
             f"{row['files_held']} files held ({row['bytes_held']} bytes)"
         )
     lines.append("")
+    lines.append("fetch health (every request, failures included: raw/<source>/fetch_ledger.jsonl):")
+    for health in fetch_health_states(settings):
+        lines.append(f"  [{health.state}] {health.describe()}")
+    lines.append("")
     lines.append("freshness (by fetch time: when new content last landed):")
     for state in freshness_states(settings):
         lines.append(f"  [{state.state}] {state.describe()}")
@@ -116,12 +126,14 @@ def render_status(settings: Settings) -> str:
 
 
 def problems(settings: Settings) -> list[str]:
-    """What `status --check` fails on: a source that never landed anything, or is past an error threshold
-    by fetch time or by data coverage; no published warehouse; a quality gate that never ran or failed."""
+    """What `status --check` fails on: a source that never landed anything, is past an error threshold
+    by fetch time or by data coverage, or blocks this client; no published warehouse; a quality gate
+    that never ran or failed."""
     fetched = freshness_states(settings)
     never = [f.source for f in fetched if f.state == "never"]
     found = [f"never landed anything: {', '.join(never)} (run `crossborder run`)"] if never else []
     found += [f"stale source: {f.describe()}" for f in fetched if f.state == "error"]
+    found += [f"blocked: {h.describe()}" for h in fetch_health_states(settings) if h.state == "blocked"]
     found += [f"stale data: {c.describe()}" for c in coverage_states(settings) if c.state == "error"]
     if not settings.warehouse_path.exists():
         found.append(f"no published warehouse at {settings.warehouse_path}")

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 from crossborder.core.config import Settings, SourceSettings
 from crossborder.core.errors import FetchError
+from crossborder.core.fetch_health import Attempt, failed_attempt, record_attempt
+from crossborder.core.files import utc_now
 from crossborder.core.landing import LandingZone, ManifestEntry
 from crossborder.core.progress import Progress
 
@@ -32,6 +34,8 @@ class ExtractReport:
     not_found: int = 0  # URLs that answered 404 where that is an answer (TIP: not evaluated that year)
     reused: int = 0  # held copies checked recently enough not to be requested again
     failures: list[str] = field(default_factory=list)
+    # links found that were not taken, each with its reason (e.g. disallowed by robots.txt): not failures
+    links_not_taken: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -52,6 +56,7 @@ class ExtractReport:
                 (self.not_found, "not found (404)"),
                 (self.quarantined, "pages quarantined"),
                 (self.kept_last_good, "of them with their last good copy kept in use"),
+                (len(self.links_not_taken), "links not taken"),
             )
             if n
         ]
@@ -83,8 +88,17 @@ class ExtractContext:
     def fetch(
         self, url: str, *, kind: str, suffix: str = "", release_id: str | None = None, report: ExtractReport
     ) -> ManifestEntry:
-        """Fetch and land one URL, counting it in the report."""
-        entry = self.landing.fetch(self.client, url, kind=kind, suffix=suffix, release_id=release_id)
+        """Fetch and land one URL, counting it in the report and recording the attempt in the
+        source's fetch ledger (crossborder.core.fetch_health), failures included."""
+        try:
+            entry = self.landing.fetch(self.client, url, kind=kind, suffix=suffix, release_id=release_id)
+        except FetchError as exc:
+            record_attempt(self.landing.root, failed_attempt(url, utc_now(), exc))
+            raise
+        outcome = "unchanged" if entry.status == 304 else "downloaded"
+        record_attempt(
+            self.landing.root, Attempt(url, entry.fetched_at, outcome, entry.status, entry.bytes, entry.sha256)
+        )
         report.checked += 1
         if entry.status == 304:
             report.unchanged += 1

@@ -86,6 +86,20 @@ def site(httpserver):
     return Site(httpserver)
 
 
+@pytest.fixture
+def tip_site(site, monkeypatch):
+    """The site playing state.gov too (its archive host under /archive): edition 2022, no recheck delay."""
+    base = site.httpserver.url_for("/").rstrip("/")
+    for key, value in {
+        "CROSSBORDER_TIP_BASE_URL": base,
+        "CROSSBORDER_TIP_ARCHIVE_BASE_URL": base + "/archive",
+        "CROSSBORDER_TIP_EDITIONS": "2022",
+        "CROSSBORDER_TIP_RECHECK_AFTER_HOURS": "0",
+    }.items():
+        monkeypatch.setenv(key, value)
+    return site
+
+
 @pytest.fixture(scope="session")
 def demo_data(tmp_path_factory):
     """One `crossborder run --demo` for the whole suite (the CLI demo, report and query tests share it).

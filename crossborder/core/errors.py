@@ -13,6 +13,10 @@ class StaleSource(CrossborderError):
     """A source published nothing new for longer than its error threshold."""
 
 
+class SourceBlocked(CrossborderError):
+    """A source's server refuses this client; its last good data stays published."""
+
+
 class ReportFailed(CrossborderError):
     """The briefing report could not be written; the warehouse was published all the same."""
 

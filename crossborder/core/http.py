@@ -195,6 +195,16 @@ class HttpClient:
         self._robots: dict[str, RobotFileParser | FetchError] = {}
         self._on_progress = on_progress
 
+    @property
+    def sleep(self) -> Callable[[float], None]:
+        """How this client waits (a test's recorder instead of time.sleep): what a source spacing
+        its own requests should wait with too."""
+        return self._sleep
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self._clock
+
     # -- URL policy -------------------------------------------------------------------------
     def check_url(self, url: str) -> None:
         """Refuse (RefusedURL, the URL named with its password masked) what this client may not fetch."""

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crossborder.core.errors import CrossborderError
+from crossborder.core.fetch_health import SAME_BODY_URLS, BlockedAnswer, block_page_title, looks_like_html, read_head
 from crossborder.core.files import atomic_write, utc_now
 
 if TYPE_CHECKING:  # the landing zone is read at DAG parse time, where requests is not imported
@@ -190,6 +191,27 @@ class LandingZone:
             os.replace(download.path, target)
         return relative
 
+    def _refuse_block_page(self, url: str, download: Download, suffix: str) -> None:
+        """Raise BlockedAnswer when a 200 answer is a block page (its title, or the same HTML body as
+        several other URLs' latest content), keeping its bytes under quarantine/blocked/ for
+        inspection: it never reaches the manifest, so the URL's last good content stays in use."""
+        assert download.path is not None
+        head = read_head(download.path)
+        title = block_page_title(head, download.content_type)
+        if title is not None:
+            reason = f"HTTP {download.status} block page {title!r}"
+        elif looks_like_html(head, download.content_type):
+            same = {e.url for e in self.latest_by_url().values() if e.sha256 == download.sha256 and e.url != url}
+            if len(same) < SAME_BODY_URLS:
+                return
+            reason = f"HTTP {download.status} with the same {download.size}-byte page as {len(same)} other URLs"
+        else:
+            return
+        kept = self.root / "quarantine" / "blocked" / f"{download.sha256}{suffix}"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(download.path, kept)
+        raise BlockedAnswer(self.source, url, f"{reason} (kept as {kept})", download.status)
+
     def fetch(
         self, client: HttpClient, url: str, *, kind: str, suffix: str = "", release_id: str | None = None
     ) -> ManifestEntry:
@@ -224,6 +246,7 @@ class LandingZone:
                 release_id=release_id or previous.release_id,
             )
         else:
+            self._refuse_block_page(url, download, suffix)
             entry = ManifestEntry(
                 **fetch,
                 status=download.status,

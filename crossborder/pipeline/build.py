@@ -12,6 +12,7 @@ import extractors
 from crossborder.core.config import Settings
 from crossborder.core.dbt import run_dbt
 from crossborder.core.errors import CrossborderError
+from crossborder.core.fetch_health import ensure_ledger
 from crossborder.core.files import atomic_write, file_lock, private_files, share_with_group
 from crossborder.core.landing import LandingZone
 from crossborder.core.progress import Progress
@@ -36,6 +37,7 @@ def check_records(settings: Settings) -> list[str]:
         landing = LandingZone(settings.raw_dir, source)
         # every folder gets its placeholder, so no short-circuiting any() over a generator here
         has_records = [landing.ensure_records_folder(dataset) for dataset in extractors.source(source).DATASETS]
+        ensure_ledger(landing.root)  # dbt reads every source's fetch ledger (main.fetch_attempts)
         if any(has_records):
             present.append(source)
     if not present:

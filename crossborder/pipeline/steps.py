@@ -6,6 +6,8 @@ validate   quality gate over the working warehouse (read-only)        crossborde
 publish    atomic rename of the validated warehouse                   crossborder.pipeline.publish
 report     the briefing report of the published warehouse            crossborder.report
 freshness  warn / fail on sources quiet past their cadence            crossborder.pipeline.freshness
+fetch_health fail naming sources whose servers block this client      crossborder.pipeline.extract
+           (their last good data stays in use and was published)
 quarantine fail naming inputs that stopped parsing (their last good    extractors.derive.kept_in_use
            content stays in use, so the publish keeps their data)
 
@@ -157,6 +159,12 @@ REPORT = Step("report", "write the briefing report of the published warehouse", 
 FRESHNESS = Step(
     "freshness", "warn about quiet sources; fail on those past their error threshold", _freshness, after_publish=True
 )
+FETCH_HEALTH = Step(
+    "fetch_health",
+    "fail naming the sources whose servers block this client (their last good data stays published)",
+    lambda ctx: extract.check_fetch_health(ctx.settings, ctx.sources, ctx.progress),
+    after_publish=True,
+)
 QUARANTINE = Step(
     "quarantine",
     "fail naming the inputs that stopped parsing (their last good content stays in use)",
@@ -165,7 +173,7 @@ QUARANTINE = Step(
 )
 
 # What the warehouse DAG runs (extracts run in their own DAGs, one per source).
-WAREHOUSE_STEPS: tuple[Step, ...] = (BUILD, VALIDATE, PUBLISH, REPORT, FRESHNESS, QUARANTINE)
+WAREHOUSE_STEPS: tuple[Step, ...] = (BUILD, VALIDATE, PUBLISH, REPORT, FRESHNESS, FETCH_HEALTH, QUARANTINE)
 STEPS: tuple[Step, ...] = (EXTRACT, *WAREHOUSE_STEPS)
 
 
@@ -194,7 +202,8 @@ def run(
     demo_mirror: bool = False,
     rebuild: bool = False,
 ) -> Path:
-    """The whole pipeline: extract -> build -> validate -> publish -> report -> freshness -> quarantine.
+    """The whole pipeline: extract -> build -> validate -> publish -> report -> freshness -> fetch_health ->
+    quarantine.
 
     Without `rebuild`, a run whose inputs match the published warehouse's skips build, validate and
     publish: nothing they would produce can differ."""

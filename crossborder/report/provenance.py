@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from crossborder.core.config import Settings
+from crossborder.core.fetch_health import read_attempts, source_health
 from crossborder.core.landing import LandingZone
 from crossborder.core.warehouse import last_gate_result
 from crossborder.report.models import ReportModel, read
@@ -49,6 +50,33 @@ def inputs(settings: Settings, con) -> list[dict]:
             group["note"] = notes.get((source, key), "")
             group["url"] = group["url"] if group["fetches"] == 1 or key.startswith("http") else ""
             rows.append(group)
+    return rows
+
+
+def fetch_health(settings: Settings) -> list[dict]:
+    """Per source, the verdict over its fetch ledger, and the URLs whose last attempt did not succeed."""
+    rows = []
+    for source in SOURCES:
+        health = source_health(source, read_attempts(LandingZone(settings.raw_dir, source).root))
+        failing = [u for u in health.urls if u.last_outcome in {"failed", "blocked"}]
+        rows.append(
+            {
+                "source": source,
+                "state": health.state,
+                "description": health.describe(),
+                "urls": len(health.urls),
+                "failing": [
+                    {
+                        "url": u.url,
+                        "outcome": u.last_outcome,
+                        "since_success": u.last_success or "never",
+                        "failures": u.consecutive_failures,
+                        "reason": u.last_reason or "",
+                    }
+                    for u in failing[:20]
+                ],
+            }
+        )
     return rows
 
 

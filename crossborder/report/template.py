@@ -61,6 +61,17 @@ TEMPLATE = """<!DOCTYPE html>
   <ul>{% for f in gate.failures %}<li class="fail">{{ f }}</li>{% endfor %}{% for w in gate.warnings %}<li>warning: {{ w }}</li>{% endfor %}</ul>
   {% endif %}
 
+  <h3>Fetch health</h3>
+  <table id="fetch-health">
+    <thead><tr><th>source</th><th>state</th><th>URLs</th><th>what the ledger says</th></tr></thead>
+    <tbody>
+    {% for h in fetch_health %}
+      <tr class="{{ h.state | replace(' ', '-') }}"><td>{{ h.source }}</td><td>{{ h.state }}</td><td class="num">{{ h.urls }}</td><td>{{ h.description }}</td></tr>
+      {% for u in h.failing %}<tr class="failing-url"><td></td><td>{{ u.outcome }}</td><td class="num">{{ u.failures }}</td><td class="url">{{ u.url }}: {{ u.reason }} (last success: {{ u.since_success }})</td></tr>{% endfor %}
+    {% endfor %}
+    </tbody>
+  </table>
+
   <h3>Inputs</h3>
   {% if inputs %}
   <table id="inputs">

@@ -64,6 +64,7 @@ def write_report(settings: Settings, progress: Progress | None = None) -> Path:
             "demo": is_sample_data(settings.data_dir),
             "gate": provenance.gate(settings, target.parent),
             "inputs": inputs,
+            "fetch_health": provenance.fetch_health(settings),
             "quarantined": quarantined,
             "quarantined_total": quarantined_total,
             "sections": sections,

@@ -33,16 +33,35 @@ def _text_stream(data: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(data, encoding=encoding, newline="")
 
 
+def _table(data: IO[bytes] | bytes, where: str, log: RowLog) -> CsvTable:
+    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    refuse_html(stream.read(512), where, "a CSV file")
+    stream.seek(0)
+    return CsvTable(_text_stream(stream), name=where, log=log)
+
+
+def header_refusal(data: IO[bytes] | bytes, release: Release, name: str = "") -> str | None:
+    """Why a release taken by its header (Release.taken_by_header: an encounters file named
+    without -aor) is not the AOR table, naming the file (name, else the URL) and its header; None
+    when the header is the AOR schema. SchemaError when the file is no CSV table at all."""
+    where = f"cbp: {name or release.url}"
+    header = _table(data, where, RowLog()).header()
+    problems = header_problems(header, SERIES[release.series][1])
+    if not problems:
+        return None
+    return (
+        f"{where}: not taken: its name has no -aor suffix and its header is not the AOR schema "
+        f"({'; '.join(problems)}); header: {', '.join(header)}"
+    )
+
+
 def parse_release_csv(
     data: IO[bytes] | bytes, release: Release, raw_sha256: str, log: RowLog, name: str = ""
 ) -> Iterator[dict[str, Any]]:
     """Records of one CBP CSV file, each with the release's provenance. Bad rows go to log.rejects;
     a file that is not the series' table raises SchemaError naming it (name, else the URL)."""
     where = f"cbp: {name or release.url}"
-    stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
-    refuse_html(stream.read(512), where, "a CSV file")
-    stream.seek(0)
-    table = CsvTable(_text_stream(stream), name=where, log=log)
+    table = _table(data, where, log)
     header = table.header()
     columns = SERIES[release.series][1]
     problems = header_problems(header, columns)

@@ -10,7 +10,7 @@ from typing import Any
 
 from extractors.base import ExtractContext, ExtractReport
 from extractors.cbp.discover import Release, release_from_url
-from extractors.cbp.parse import parse_release_csv
+from extractors.cbp.parse import header_refusal, parse_release_csv
 from extractors.cbp.schema import PARSER_VERSION
 from extractors.csv_files import RowLog, SchemaError
 from extractors.derive import derive_if_changed
@@ -22,8 +22,14 @@ def _records(raw_path: Path, release: Release, raw_sha256: str, log: RowLog, nam
 
 
 def _parse(raw_path: Path, release: Release, raw_sha256: str, log: RowLog) -> dict[str, Iterator[dict[str, Any]]]:
-    """The release's records (read while they are written), for derive_if_changed."""
+    """The release's records (read while they are written), for derive_if_changed; none, the file
+    set aside with the reason, when it is taken by its header and the header is not the AOR schema."""
     name = f"{release.url} (raw copy {raw_path})"
+    if release.taken_by_header:
+        with raw_path.open("rb") as raw:
+            log.set_aside = header_refusal(raw, release, name)
+        if log.set_aside:
+            return {}
     return {release.dataset: _records(raw_path, release, raw_sha256, log, name)}
 
 
@@ -35,7 +41,7 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
             continue
         raw_path = ctx.landing.object_path(entry)
         log = RowLog()
-        derive_if_changed(
+        derived = derive_if_changed(
             ctx,
             report,
             dataset=release.dataset,
@@ -48,3 +54,8 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
             about={"release_id": release.release_id, "url": url},
             errors=(SchemaError,),
         )
+        # A file refused by its header is a link not taken, said on every run (from its meta).
+        refused = derived.meta.get("set_aside") if derived.meta else None
+        if refused:
+            report.links_not_taken.append(refused)
+            ctx.progress.say(f"    WARNING {refused}")

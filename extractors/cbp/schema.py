@@ -14,6 +14,10 @@ MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", 
 FILES_PREFIX = "/sites/default/files/"
 # The [sources.cbp] options naming the two landing pages that list the releases.
 LANDING_PAGES = ("encounters_page", "drug_seizures_page")
+# Each landing page's list of the CSV links it has that were not taken, with the reasons, is kept
+# beside its dataset's records (records/<dataset>/_links-not-taken.meta.json).
+PAGE_DATASETS = {"encounters_page": "encounters", "drug_seizures_page": "drug_seizures"}
+LINKS_NOT_TAKEN = "_links-not-taken"
 
 # CBP's published headers, mapped to record field names.
 ENCOUNTER_COLUMNS = {

@@ -20,7 +20,7 @@ import unicodedata
 import xml.etree.ElementTree as stdlib_et
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element
@@ -29,7 +29,13 @@ import defusedxml.ElementTree as safe_et
 from bs4 import BeautifulSoup
 from defusedxml import DefusedXmlException
 
-from extractors.news.schema import LANGUAGE_CODES, TRACKING_PARAMS, TRACKING_PREFIXES
+from extractors.news.schema import (
+    GDELT_RATE_LIMIT_NOTICE,
+    LANGUAGE_CODES,
+    ORIGINAL_LINK_ELEMENTS,
+    TRACKING_PARAMS,
+    TRACKING_PREFIXES,
+)
 from extractors.text import normalize_country_alias
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -40,6 +46,23 @@ TagRule = Callable[[str], tuple[list[str], list[str]]]
 
 class FeedError(Exception):
     """A feed, GDELT answer or page that cannot be read; the message says why."""
+
+
+class GdeltNotice(FeedError):
+    """GDELT answered a plain-text notice instead of JSON (it does so with HTTP 200 too)."""
+
+    def __init__(self, message: str, notice: str):
+        super().__init__(message)
+        self.notice = notice  # GDELT's words, shortened
+
+
+class GdeltRateLimited(GdeltNotice):
+    """GDELT asked to slow down ("Please limit requests to one every 5 seconds ..."): ask again later."""
+
+
+class GdeltQueryRejected(GdeltNotice):
+    """GDELT refused the query itself ("One or more of your keywords were too short ..."): asking
+    again gives the same answer; the query in the feeds file needs fixing."""
 
 
 @dataclass(frozen=True)
@@ -130,12 +153,120 @@ def simhash(text: str) -> int:
 # -- dates -------------------------------------------------------------------------------------
 _GDELT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})T?(\d{2})(\d{2})(\d{2})Z?$")
 
+# Dates as web sites print them, which government feeds put in <pubDate> instead of RFC 822:
+# Drupal's default formats (long "Tuesday, March 22, 2022 - 13:57", medium "Tue, 03/22/2022 - 13:57",
+# short "03/22/2022 - 13:57", Olivero "22 March, 2022") and the usual "March 22, 2022" /
+# "22 March 2022", with or without a time (12 or 24 hour) and a zone. Month names are English.
+# A numeric date is read month first only in Drupal's form (followed by " - HH:MM"); a bare
+# "03/04/2022" is ambiguous and stays unparseable. A weekday that does not fit the date means
+# the text was misread: unparseable, never guessed.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("monday", "mon"),
+            ("tuesday", "tue", "tues"),
+            ("wednesday", "wed"),
+            ("thursday", "thu", "thur", "thurs"),
+            ("friday", "fri"),
+            ("saturday", "sat"),
+            ("sunday", "sun"),
+        )
+    )
+    for name in names
+}
+# Zone names read (hours from UTC), as North American and British sites use them; not "ET",
+# which is EST or EDT depending on the date. Another name leaves the date unparseable.
+_ZONES: dict[str, float] = {
+    **{"utc": 0, "gmt": 0, "ut": 0, "z": 0, "bst": 1},
+    **{"est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7},
+    **{"akst": -9, "akdt": -8, "hst": -10, "ast": -4, "adt": -3, "nst": -3.5, "ndt": -2.5},
+}
+_WEEKDAY_PART = r"(?:(?P<weekday>[a-z]+)\.?,?\s+)?"
+_TIME_PART = (
+    r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?"
+    r"(?:\s*(?P<zone>[a-z]{1,5}|[+-]\d{2}:?\d{2}))?"
+)
+_OPTIONAL_TIME = rf"(?:(?:\s+-\s+|,?\s+at\s+|,\s*|\s+){_TIME_PART})?"
+_CIVIL_DATES = [
+    re.compile(rf"^{_WEEKDAY_PART}{date}$", re.IGNORECASE)
+    for date in (
+        # March 22, 2022 / Mar. 22nd 2022
+        rf"(?P<month_name>[a-z]+)\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}}){_OPTIONAL_TIME}",
+        # 22 March 2022 / 22 March, 2022
+        rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month_name>[a-z]+)\.?,?\s+(?P<year>\d{{4}}){_OPTIONAL_TIME}",
+        # Drupal's numeric medium and short formats: month first, always with " - HH:MM"
+        rf"(?P<month>\d{{1,2}})/(?P<day>\d{{1,2}})/(?P<year>\d{{4}})\s+-\s+{_TIME_PART}",
+    )
+]
+
+
+def _civil_date(raw: str) -> datetime | None:
+    """A date as a web page prints it (see _CIVIL_DATES); None when it is not one, or does not add up."""
+    for pattern in _CIVIL_DATES:
+        match = pattern.match(raw)
+        if match:
+            break
+    else:
+        return None
+    fields = match.groupdict()
+    month = _MONTHS.get(fields["month_name"].lower()) if fields.get("month_name") else int(fields["month"])
+    if month is None:
+        return None
+    hour, minute, second = (int(fields[k] or 0) for k in ("hour", "minute", "second"))
+    if fields["ampm"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if fields["ampm"].lower().startswith("p") else 0)
+    zone: timezone | None = None
+    if fields["zone"]:
+        name = fields["zone"].lower()
+        if name[0] in "+-":
+            digits = name[1:].replace(":", "")
+            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+            zone = timezone(-offset if name[0] == "-" else offset)
+        elif name in _ZONES:
+            zone = timezone(timedelta(hours=_ZONES[name]))
+        else:
+            return None  # a zone not known for certain: the time cannot be placed
+    try:
+        when = datetime(int(fields["year"]), month, int(fields["day"]), hour, minute, second, tzinfo=zone)
+    except ValueError:
+        return None
+    if fields["weekday"] and _WEEKDAYS.get(fields["weekday"].lower()) != when.weekday():
+        return None
+    return when
+
 
 def parse_published(raw: str | None, fetched_at: str) -> tuple[str | None, str | None]:
     """(published time as ISO UTC `YYYY-MM-DDTHH:MM:SSZ`, flag) from a feed's date text.
 
-    Flags: `missing` (no date), `unparseable`, `future` (later than when the feed was fetched:
-    the value is withheld, not guessed), `assumed_utc` (no time zone given; read as UTC).
+    Read: RFC 822 / 2822, ISO 8601, GDELT's `20240101T120000Z`, and dates as sites print them
+    (Drupal's `Tuesday, March 22, 2022 - 13:57`, `March 22, 2022`, ...; see _CIVIL_DATES); a date
+    without a time is midnight. Flags: `missing` (no date), `unparseable`, `future` (later than
+    when the feed was fetched: the value is withheld, not guessed), `assumed_utc` (no time zone
+    given; read as UTC).
     """
     raw = clean_text(raw)
     if not raw:
@@ -155,7 +286,9 @@ def parse_published(raw: str | None, fetched_at: str) -> tuple[str | None, str |
         try:
             when = datetime.fromisoformat(raw.replace("z", "Z"))  # ISO 8601 / RFC 3339 (Atom)
         except ValueError:
-            return None, "unparseable"
+            when = _civil_date(raw)
+    if when is None:
+        return None, "unparseable"
     if when.tzinfo is None:
         when, flag = when.replace(tzinfo=UTC), "assumed_utc"
     when = when.astimezone(UTC)
@@ -198,6 +331,27 @@ def _text(element: Element | None) -> str:
     return "".join(element.itertext()) if element is not None else ""
 
 
+def _original_link(item: Element) -> str:
+    """The article URL a feed proxy keeps beside its own redirect link (FeedBurner's
+    `<feedburner:origLink>`, Pheedo's `<pheedo:origLink>`), when it is an absolute http(s) URL."""
+    for child in item:
+        if _local(child.tag) in ORIGINAL_LINK_ELEMENTS:
+            url = clean_text(_text(child))
+            if canonical_url(url):
+                return url
+    return ""
+
+
+def _source_publisher(item: Element) -> str | None:
+    """The outlet an RSS item names in `<source url="...">Name</source>` (as Google News does, whose
+    links all point at news.google.com): the host of its URL, as publishers are named elsewhere,
+    else its name."""
+    source = _child(item, "source")
+    if source is None:
+        return None
+    return publisher_of(canonical_url(source.get("url") or "")) or clean_text(_text(source)) or None
+
+
 def _xml_root(data: bytes, name: str) -> Element:
     # A BOM or white space before the XML declaration is an error for expat; feeds send both.
     data = data.lstrip(b"\xef\xbb\xbf").lstrip()
@@ -216,7 +370,9 @@ def _xml_root(data: bytes, name: str) -> Element:
 def parse_feed(data: bytes, info: FeedInfo) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
     """(kind `rss`/`atom`, items, rejected items) of an RSS 2.0 / RSS 1.0 / Atom document.
 
-    Each item is a dict of the raw fields: guid, link_url, title, summary, published_raw, language.
+    Each item is a dict of the raw fields: guid, link_url, title, summary, published_raw, language
+    (and, for RSS, the publisher an item's `<source>` names). The link is the article's own URL
+    where a feed proxy gives it (`<feedburner:origLink>`), else `<link>`.
     Raises FeedError for a document that is not a feed or cannot be read safely.
     """
     root = _xml_root(data, info.url)
@@ -240,7 +396,7 @@ def _rss_items(root: Element, info: FeedInfo) -> tuple[list[dict[str, Any]], lis
     for index, item in enumerate(elements):
         guid_el = _child(item, "guid")
         guid = clean_text(_text(guid_el))
-        link = clean_text(_text(_child(item, "link")))
+        link = _original_link(item) or clean_text(_text(_child(item, "link")))
         if not link and guid and guid_el is not None and guid_el.get("isPermaLink", "true").lower() != "false":
             link = guid
         content = _child(item, "encoded")
@@ -255,6 +411,7 @@ def _rss_items(root: Element, info: FeedInfo) -> tuple[list[dict[str, Any]], lis
                 "summary_html": summary_html,
                 "published_raw": date,
                 "language": _text(_child(item, "language")) or language,
+                "publisher": _source_publisher(item),
             }
         )
     return items, rejects
@@ -277,12 +434,15 @@ def _atom_items(root: Element, info: FeedInfo) -> tuple[list[dict[str, Any]], li
     items: list[dict[str, Any]] = []
     rejects: list[dict[str, Any]] = []
     for index, entry in enumerate(_children(root, "entry")):
-        link = ""
-        for link_el in _children(entry, "link"):
-            href = link_el.get("href")
-            if (link_el.get("rel") or "alternate") == "alternate" and href:
-                link = href.strip()
-                break
+        alternate = next(
+            (
+                el.get("href", "").strip()
+                for el in _children(entry, "link")
+                if (el.get("rel") or "alternate") == "alternate" and el.get("href")
+            ),
+            "",
+        )
+        link = _original_link(entry) or alternate
         entry_id = clean_text(_text(_child(entry, "id")))
         if not link and entry_id.startswith(("http://", "https://")):
             link = entry_id
@@ -305,14 +465,27 @@ def _atom_items(root: Element, info: FeedInfo) -> tuple[list[dict[str, Any]], li
 
 
 # -- GDELT ---------------------------------------------------------------------------------------
+def _gdelt_not_json(text: str, info: FeedInfo, error: ValueError) -> FeedError:
+    """Why a GDELT answer is not JSON. GDELT answers rate limits and query errors in plain text,
+    often with HTTP 200: a rate limit ("Please limit requests to one every 5 seconds ...") is
+    GdeltRateLimited, any other plain text (it says what is wrong with the query) GdeltQueryRejected."""
+    notice = clean_text(text)[:300]
+    if text.startswith(("{", "[", "<")):  # broken JSON, or an HTML page (a proxy's, say)
+        return FeedError(f"{info.url}: GDELT answer is not JSON ({error}); it begins: {text[:200]!r}")
+    if GDELT_RATE_LIMIT_NOTICE.search(text):
+        return GdeltRateLimited(f"{info.url}: GDELT asks to slow down: {notice!r}", notice)
+    return GdeltQueryRejected(f"{info.url}: GDELT rejected the query: {notice!r}", notice)
+
+
 def parse_gdelt(data: bytes, info: FeedInfo) -> list[dict[str, Any]]:
-    """Articles of a GDELT DOC 2.0 `mode=ArtList&format=json` answer (`{}` = no articles)."""
+    """Articles of a GDELT DOC 2.0 `mode=ArtList&format=json` answer (`{}` = no articles).
+
+    A plain-text answer raises GdeltRateLimited or GdeltQueryRejected, anything else unreadable FeedError."""
     text = data.decode("utf-8-sig", errors="replace").strip()
     try:
         document = json.loads(text) if text else None
     except ValueError as exc:
-        # GDELT answers query errors in plain text ("Your search contained ...").
-        raise FeedError(f"{info.url}: GDELT answer is not JSON ({exc}); it begins: {text[:200]!r}") from None
+        raise _gdelt_not_json(text, info, exc) from None
     if not isinstance(document, dict):
         raise FeedError(f"{info.url}: GDELT answer is not a JSON object")
     articles = document.get("articles", [])

@@ -15,7 +15,7 @@ from crossborder.core.landing import ManifestEntry
 from extractors.base import ExtractContext, ExtractReport
 from extractors.derive import ParseLog, derive_if_changed, first_landings
 from extractors.news.feeds import tagger
-from extractors.news.parse import FeedError, FeedInfo, page_record, parse_document
+from extractors.news.parse import FeedError, FeedInfo, GdeltNotice, page_record, parse_document
 from extractors.news.schema import PAGE_PARSER_VERSION, PARSER_VERSION
 from extractors.news.tagging import Tagger
 
@@ -34,6 +34,11 @@ def _parse_feed(
     info = FeedInfo(entry.release_id or entry.url, entry.url, entry.sha256, entry.fetched_at)
     try:
         records, rejects = parse_document(entry.kind, raw_path.read_bytes(), info, rules)
+    except GdeltNotice as exc:
+        # GDELT's plain-text rate limit or query error: no articles, and no item lost; plan warned
+        # of it when it came (and asked again after a rate limit). The meta keeps why.
+        log.set_aside = str(exc)
+        return {}
     except FeedError as exc:
         log.set_aside = str(exc)
         log.rejects.append(

@@ -8,10 +8,13 @@ A country narrative reads, in the HTML and in a plain-text extraction alike:
     PROSECUTION  ...   PROTECTION  ...   PREVENTION  ...   TRAFFICKING PROFILE  ...
 
 Before 2017 the trafficking profile came first, without a heading, and the recommendations were
-headed "RECOMMENDATIONS FOR CANADA:". The tier is read from the heading only: "Tier 1" also
-appears in body text that explains the scale. Both front ends (HTML, text) reduce a page to a
-list of blocks (heading or text) and share everything after that, so the contract tests on the
-plain-text excerpts in ../shared/real-data/tip/ exercise the same code as the HTML pages.
+headed "RECOMMENDATIONS FOR CANADA:". Which layout a page has is read from its section headings
+(narrative_layout), not from where the assessment sits: pages carry short lines under the
+heading (a link, "Download PDF", a share line, a caption, a dateline) that are no profile. The
+tier is read from the heading only: "Tier 1" also appears in body text that explains the scale.
+Both front ends (HTML, text) reduce a page to a list of blocks (heading or text) and share
+everything after that, so the contract tests on the plain-text excerpts in ../shared/real-data/tip/
+exercise the same code as the HTML pages.
 page_records turns a narrative into the records of docs/tip.md.
 """
 
@@ -38,8 +41,26 @@ _SECTION_HEADING = re.compile(
     r"|trafficking\s+profile)\s*:?$",
     re.IGNORECASE,
 )
-_ASSESSMENT = re.compile(r"minimum standards|special case", re.IGNORECASE)
+# The section title opening a line of text ("RECOMMENDATIONS FOR CANADA: Intensify ..."), in capitals
+# as the report writes its titles, so that body text opening with "Prevention: ..." stays text.
+_INLINE_SECTION_TITLE = re.compile(
+    r"^(?P<title>PRIORITIZED RECOMMENDATIONS|RECOMMENDATIONS FOR [^:]{2,80}?|PROSECUTION|PROTECTION|PREVENTION"
+    r"|TRAFFICKING PROFILE)\s*:\s+(?P<rest>\S.*)$"
+)
+# The assessment opening every narrative: "The Government of X fully meets / does not fully meet
+# (before 2017: comply with) the minimum standards ...", or "Libya remains a Special Case ...".
+_ASSESSMENT = re.compile(
+    r"\b(?:meets?|meeting|compl(?:y|ies|ying))\b[^.;]{0,30}?\bminimum\s+standards\b"
+    r"|\b(?:is|remains?|remained)\s+a\s+special\s+case\b",
+    re.IGNORECASE,
+)
+# A block under the heading shorter than this that is not the assessment is page furniture (a link
+# line, "Download PDF", a share line, a caption, a dateline): a profile paragraph is longer.
+_FURNITURE_MAX_WORDS = 25
+_ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)]*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z])")
+# A full stop that ends an abbreviation, not a sentence: "the U.S. Department of Justice".
+_ABBREVIATION = re.compile(r"(?:\b(?:U\.S\.C|U\.S|U\.N|U\.K|Mr|Mrs|Ms|Dr|St|Jr|Sr|No|Nos|Art|Sec|Gen|Gov|Sen|Rep)\.)$")
 _MOVEMENT = re.compile(
     rf"\b(?P<verb>remained\s+on|remains\s+on|upgraded\s+to|downgraded\s+to|remained\s+an?|remains\s+an?)\s+(?P<tier>{_TIER})\b",
     re.IGNORECASE,
@@ -140,8 +161,17 @@ def html_blocks(html: bytes | str) -> list[Block]:
             continue
         text = clean(element.get_text(" "))
         if text:
-            blocks.append(Block("text", text, element.name == "li"))
+            blocks.extend(_line_blocks(text, element.name == "li"))
     return blocks
+
+
+def _line_blocks(text: str, is_item: bool = False) -> list[Block]:
+    """A paragraph as blocks: a heading and its text when it opens with a section title in capitals
+    and a colon (the pre-2017 "RECOMMENDATIONS FOR CANADA: Intensify ..."), else one text block."""
+    inline = _INLINE_SECTION_TITLE.match(text)
+    if inline:
+        return [Block("heading", inline["title"]), Block("text", clean(inline["rest"]), is_item)]
+    return [Block("text", text, is_item)]
 
 
 def _bold_lead(element: Tag) -> tuple[str, str] | None:
@@ -161,8 +191,10 @@ def text_blocks(text: str) -> list[Block]:
         line = clean(line)
         if not line:
             continue
-        kind = "heading" if parse_heading(line) or _SECTION_HEADING.match(line) else "text"
-        blocks.append(Block(kind, line))
+        if parse_heading(line) or _SECTION_HEADING.match(line):
+            blocks.append(Block("heading", line))
+        else:
+            blocks.extend(_line_blocks(line))
     return blocks
 
 
@@ -204,6 +236,39 @@ def section_key(title: str) -> str | None:
     return words.replace(" ", "_")
 
 
+def _is_furniture(block: Block) -> bool:
+    """A short block under the heading that is not the assessment: a link, caption, share line, dateline."""
+    return len(block.text.split()) < _FURNITURE_MAX_WORDS and not _ASSESSMENT.search(block.text)
+
+
+def _assessment_index(intro: list[Block]) -> int | None:
+    """Where the assessment is among the text blocks before the first section heading: the block
+    stating the minimum standards or the Special Case, else the first block that is not furniture."""
+    found = next((i for i, b in enumerate(intro) if _ASSESSMENT.search(b.text)), None)
+    if found is None:
+        found = next((i for i, b in enumerate(intro) if not _is_furniture(b)), None)
+    return found
+
+
+def narrative_layout(headings: list[tuple[str, str]], before_assessment: list[Block]) -> str:
+    """ "assessment_first" (2017 on) or "profile_first" (before 2017), from the page's section headings.
+
+    headings: (section key, title) of each section heading, in page order. A TRAFFICKING PROFILE
+    heading, which comes after the assessment, or the PRIORITIZED RECOMMENDATIONS title means the
+    modern layout; the pre-2017 title RECOMMENDATIONS FOR <COUNTRY> without a profile heading means
+    the profile opened the narrative. Only a page whose headings tell neither (cut short, or
+    without those sections) is judged by its text: prose before the assessment, not furniture, is
+    a profile.
+    """
+    keys = [key for key, _ in headings]
+    if "trafficking_profile" in keys:
+        return "assessment_first"
+    recommendations = next((title for key, title in headings if key == "prioritized_recommendations"), None)
+    if recommendations is not None:
+        return "profile_first" if recommendations.lower().startswith("recommendations for") else "assessment_first"
+    return "profile_first" if any(not _is_furniture(b) for b in before_assessment) else "assessment_first"
+
+
 def parse_blocks(blocks: list[Block]) -> Narrative:
     start, name, placement = find_heading(blocks)
     body = blocks[start + 1 :]
@@ -226,22 +291,23 @@ def parse_blocks(blocks: list[Block]) -> Narrative:
         elif block.kind == "text":
             intro.append(block)
 
-    # The intro: [profile (before 2017)] assessment [unheaded recommendations].
-    assessment_at = next((i for i, b in enumerate(intro) if _ASSESSMENT.search(b.text)), 0 if intro else None)
-    layout = "assessment_first"
+    # The intro: [furniture] [profile (before 2017)] assessment [unheaded recommendations].
+    assessment_at = _assessment_index(intro)
+    before = intro[:assessment_at] if assessment_at is not None else []
+    layout = narrative_layout([(key, title) for key, title, _ in explicit], before)
     sections: list[tuple[str, str, list[Block]]] = []
+    if layout == "profile_first":
+        # A profile paragraph may be a single short sentence: only lines that are no sentence go.
+        before = [b for b in before if not (_is_furniture(b) and not _ENDS_SENTENCE.search(b.text))]
+    else:
+        before = [b for b in before if not _is_furniture(b)]
     if assessment_at is not None:
-        before, summary, after = (
-            intro[:assessment_at],
-            intro[assessment_at : assessment_at + 1],
-            intro[assessment_at + 1 :],
-        )
-        has_profile = any(k == "trafficking_profile" for k, _, _ in explicit)
-        if before and not has_profile:
-            layout = "profile_first"
-            sections.append(("trafficking_profile", SECTIONS["trafficking_profile"], before))
-        elif before:
-            summary = before + summary
+        summary, after = intro[assessment_at : assessment_at + 1], intro[assessment_at + 1 :]
+        if layout == "profile_first":
+            if before:
+                sections.append(("trafficking_profile", SECTIONS["trafficking_profile"], before))
+        else:
+            summary = before + summary  # long text before the assessment is kept, not guessed away
         sections.append(("summary", SECTIONS["summary"], summary))
         if after:
             # Text after the assessment and before any heading: the bulleted recommendations when
@@ -300,7 +366,17 @@ def section_text(key: str, blocks: list[Block]) -> str:
 
 # -- movement sentence --------------------------------------------------------------------------------
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text.replace("\n", " ")) if s.strip()]
+    """The sentences of text; a full stop after an abbreviation ("U.S.") ends none."""
+    text = text.replace("\n", " ")
+    out: list[str] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text, 0, match.start()):
+            continue
+        out.append(text[start : match.end()].strip())
+        start = match.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s]
 
 
 def find_movement(summary: str) -> tuple[str | None, str | None, str | None]:
@@ -377,7 +453,7 @@ _FIGURE_PATTERNS = {
 _FIGURE_REGEXES = {m: [re.compile(p, re.IGNORECASE) for p in ps] for m, ps in _FIGURE_PATTERNS.items()}
 # The part of a sentence about an earlier period ("compared with 57 in 2018") is not read.
 _COMPARISON = re.compile(
-    r"\b(?:compared\s+(?:with|to)|versus|vs\.|a\s+(?:decrease|increase)\s+from|down\s+from|up\s+from|"
+    r"\b(?:compared\s+(?:with|to)|versus|vs\.|an?\s+(?:decrease|increase)\s+(?:from|over)|down\s+from|up\s+from|"
     r"from\s+\S+\s+in\s+the\s+previous)\b",
     re.IGNORECASE,
 )

@@ -51,7 +51,7 @@ from extractors import SOURCES  # noqa: E402
 from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp  # noqa: E402
 
 EXTRACT_TASKS = ("discover", "download", "derive_records")
-DAG_IDS = sorted([f"extract_{source}" for source in SOURCES] + ["warehouse"])
+DAG_IDS = sorted([f"extract_{source}" for source in SOURCES] + ["probe", "warehouse"])
 MODELS = sorted(p.stem for p in (ROOT / "dbt_project" / "models").rglob("*.sql"))
 SEEDS = sorted(p.stem for p in (ROOT / "dbt_project" / "seeds").rglob("*.csv"))
 FILES = "/sites/default/files"
@@ -240,6 +240,23 @@ def test_the_warehouse_dag_runs_the_pipelines_step_list(bag):
     step_tasks = {s.name for s in WAREHOUSE_STEPS if s.name != "build"}
     other = {t for t in warehouse.task_dict if not t.startswith("dbt.")} - step_tasks - set(build_tasks)
     assert other == set(), f"tasks that are no pipeline step: {other}"
+
+
+def test_the_probe_dag_probes_each_source_daily_and_fails_naming_the_drift(bag, settings, site):
+    """One task per source, daily, alerting on failure; a task fails with the probe's line for its source."""
+    from crossborder.airflow_support import ALERT_ON_FAILURE
+    from crossborder.core.errors import CrossborderError
+
+    dag = bag.dags["probe"]
+    assert dag.schedule == "@daily"
+    assert sorted(dag.task_dict) == sorted(f"probe_{source}" for source in SOURCES)
+    assert all(
+        task.on_failure_callback == [ALERT_ON_FAILURE] or task.on_failure_callback == ALERT_ON_FAILURE
+        for task in dag.tasks
+    )
+    publish_cbp(site, encounters={}, drugs={})  # landing pages that link no release
+    with pytest.raises(CrossborderError, match=r"probe: cbp: DRIFT: landing page .*release links: 0"):
+        dag.get_task("probe_cbp").python_callable()
 
 
 # -- parse time ----------------------------------------------------------------------------------

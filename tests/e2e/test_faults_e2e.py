@@ -22,12 +22,17 @@ ENC = "/sites/default/files/2024-10/nationwide-encounters-fy23-fy24-aor.csv"
 DRUGS = "/sites/default/files/2024-10/nationwide-drugs-fy23-fy24.csv"
 
 
-def test_failures_after_a_good_publish_leave_it_untouched_and_reruns_converge(settings, site, env, capsys):
+def publish_two_years(site) -> None:
+    """CBP's landing pages linking one encounters and one drug-seizures file of FY2023-FY2024."""
     publish_cbp(
         site,
         encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2023, 2024]))},
         drugs={DRUGS: csv_bytes(DRUG_HEADER, drug_rows([2023, 2024]))},
     )
+
+
+def test_failures_after_a_good_publish_leave_it_untouched_and_reruns_converge(settings, site, env, capsys):
+    publish_two_years(site)
     assert main(["--quiet", "run", "--source", "cbp"]) == EXIT_OK
     published = settings.warehouse_path.read_bytes()
     clean_tables = table_contents(settings.warehouse_path)
@@ -103,3 +108,29 @@ def test_a_page_that_stops_parsing_keeps_its_published_placement_and_the_run_fai
     report = settings.report_path.read_text(encoding="utf-8")
     table = report.split('<table id="quarantined">', 1)[1].split("</table>", 1)[0]
     assert "/2022-trafficking-in-persons-report/canada/" in table and "last good copy, landed" in table
+
+
+BLOCK_PAGE = "<html><head><title>Access Denied</title></head><body>Reference #18.2f</body></html>"
+
+
+def test_a_source_that_starts_blocking_keeps_its_published_data_and_the_run_fails_naming_the_block(
+    settings, site, capsys
+):
+    publish_two_years(site)
+    assert main(["--quiet", "run", "--source", "cbp"]) == EXIT_OK
+    published = settings.warehouse_path.read_bytes()
+    attempts = "select source_name, outcome, count(*) from main.fetch_attempts group by all order by all"
+    assert query(settings.warehouse_path, attempts) == [("cbp", "downloaded", 4)]  # 2 landing pages, 2 files
+
+    for path in list(site.pages):  # a firewall now answers every path with its block page, HTTP 200
+        site.put(path, BLOCK_PAGE, "text/html")
+    capsys.readouterr()
+    assert main(["--quiet", "run", "--source", "cbp"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    host = site.httpserver.host
+    assert f"{host} is blocking this client since" in err and "block page 'Access Denied'" in err
+    assert "extract failed" not in err and "page layout changed" not in err  # not a failure, not a layout change
+    assert settings.warehouse_path.read_bytes() == published  # the last good data stays published
+    report = settings.report_path.read_text(encoding="utf-8")
+    health = report.split('<table id="fetch-health">', 1)[1].split("</table>", 1)[0]
+    assert '<tr class="blocked"><td>cbp</td><td>blocked</td>' in health and "Access Denied" in health

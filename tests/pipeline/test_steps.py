@@ -41,7 +41,7 @@ def test_a_failure_after_publish_runs_the_rest_and_fails_the_run(recorded, monke
     patched = tuple(replace(s, run=broken) if s.name == "report" else s for s in steps.STEPS)
     monkeypatch.setattr(steps, "STEPS", patched)
     assert main(["--quiet", "run", "--source", "cbp"]) == EXIT_FAILED
-    assert recorded[-2:] == ["freshness", "quarantine"]  # still ran after the failed report
+    assert recorded[-3:] == ["freshness", "fetch_health", "quarantine"]  # still ran after the failed report
     assert "the report broke" in capsys.readouterr().err
 
 
@@ -63,7 +63,7 @@ def test_a_run_with_nothing_new_skips_build_validate_and_publish_unless_told_to_
     monkeypatch.setattr(steps, "_unchanged_since_published", unchanged)
     assert main(["--quiet", "run", "--source", "cbp"]) == EXIT_OK
     # Asked once, after the extract (which may land something new), before the first step it skips.
-    assert recorded == ["extract", "unchanged?", "report", "freshness", "quarantine"]
+    assert recorded == ["extract", "unchanged?", "report", "freshness", "fetch_health", "quarantine"]
 
     recorded.clear()
     assert main(["--quiet", "run", "--source", "cbp", "--rebuild"]) == EXIT_OK

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from extractors.cbp.discover import release_from_url
-from extractors.cbp.parse import parse_release_csv
+from extractors.cbp.parse import header_refusal, parse_release_csv
 from extractors.csv_files import RowLog
 from tests.conftest import real_data
 
@@ -57,3 +57,11 @@ def test_every_row_of_a_real_release_parses_and_sums_match(name):
         assert abs(parsed - published) < Decimal("0.000001")
     months = {r["month_abbv"] for r in records}
     assert len(months) == 12
+
+
+def test_a_real_aor_file_named_without_aor_is_taken_by_its_header():
+    body = real_data("cbp", "nationwide-encounters-fy21-aor.csv").read_bytes()
+    release = release_from_url(
+        "https://www.cbp.gov/sites/default/files/assets/documents/2022-Oct/nationwide-encounters-fy20-fy22.csv"
+    )
+    assert release.taken_by_header and header_refusal(body, release) is None

@@ -57,3 +57,15 @@ def test_real_cnn_rss_with_whitespace_before_the_stylesheet_gives_29_items():
     missing = [r for r in records if r["published_flag"] == "missing"]
     assert missing and all(r["published_at"] is None for r in missing)
     assert all(r["published_at"].endswith("Z") for r in records if r["published_flag"] is None)
+
+
+@pytest.mark.contract
+def test_real_cnn_rss_items_get_the_article_url_of_feedburner_orig_link_not_the_redirect():
+    data = real_data("news", "cnn_world_rss_2020-01-01.xml").read_bytes()
+    records, _ = parse_document("feed", data, info("http://rss.cnn.com/rss/edition_world.rss"), no_tags)
+    first = records[0]
+    assert first["canonical_url"] == (
+        "https://www.cnn.com/2020/01/01/australia/australia-fires-explainer-intl-hnk-scli/index.html"
+    )
+    assert first["publisher"] == "cnn.com"
+    assert not any("rss.cnn.com/~r/" in r["canonical_url"] for r in records)

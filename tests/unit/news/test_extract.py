@@ -1,22 +1,39 @@
 """The news extractor against a local server: incremental fetching, quarantine of bad feeds,
-size cap, allowed hosts, the feeds file and GDELT overrides, and the split for mapped tasks."""
+size cap, allowed hosts, the feeds file and GDELT overrides, GDELT's plain-text answers (rate
+limit retried, rejected query reported), and the split for mapped tasks."""
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
+from werkzeug import Request, Response
 
 from crossborder.core.config import load_settings
 from crossborder.core.errors import CrossborderError
+from crossborder.core.http import HttpClient
 from crossborder.core.landing import LandingZone
+from crossborder.core.progress import Progress
 from crossborder.pipeline.extract import fetch_item, finish_extract, plan_extract
 from extractors.base import ExtractContext, ExtractReport
 from extractors.news import SOURCE as news
 from extractors.news.feeds import load_config, news_context
-from tests.samples.news import BILLION_LAUGHS, MALFORMED, atom, external_entity_feed, feeds_file, gdelt, page, rss
+from tests.samples.news import (
+    BILLION_LAUGHS,
+    FIXTURES,
+    MALFORMED,
+    atom,
+    external_entity_feed,
+    feeds_file,
+    gdelt,
+    page,
+    rss,
+)
 
 
 def records(settings, dataset):
@@ -274,3 +291,131 @@ def test_the_default_feeds_file_is_valid_and_its_hosts_are_the_allowed_hosts(env
     assert config.path.name == "news_feeds.yaml" and len(config.feeds) >= 5
     assert {"www.justice.gov", "news.google.com", "api.gdeltproject.org"} <= config.hosts
     assert news_context(ctx, config).client.allowed_hosts >= config.hosts
+
+
+# -- GDELT's plain-text answers ------------------------------------------------------------------
+RATE_LIMITED = (FIXTURES / "gdelt_rate_limited.txt").read_bytes()
+BAD_QUERY = (FIXTURES / "gdelt_bad_query.txt").read_bytes()
+
+
+class Gdelt:
+    """A GDELT DOC API on the local server: each query gets its answers in turn (the last one
+    repeats), with HTTP 200 and text/html for plain text, as GDELT does."""
+
+    def __init__(self, httpserver):
+        self.answers: dict[str, list[bytes]] = {}
+        self.asked: list[str] = []
+        httpserver.expect_request("/gdelt/api/v2/doc/doc").respond_with_handler(self._answer)
+
+    def _answer(self, request: Request) -> Response:
+        query = request.args["query"]
+        self.asked.append(query)
+        queue = self.answers[query]
+        body = queue.pop(0) if len(queue) > 1 else queue[0]
+        kind = "application/json" if body.startswith(b"{") else "text/html; charset=utf-8"
+        return Response(body, status=200, content_type=kind)
+
+
+def article_answer(title: str) -> bytes:
+    url = "https://paper.example.net/" + title.lower().replace(" ", "-")
+    return gdelt([{"url": url, "title": title, "seendate": "20240404T100000Z", "domain": "paper.example.net"}])
+
+
+@pytest.fixture
+def gdelt_api(env, site, httpserver, monkeypatch):
+    monkeypatch.setenv("CROSSBORDER_GDELT_BASE_URL", httpserver.url_for("/gdelt"))
+    return Gdelt(httpserver)
+
+
+def gdelt_feeds(path, queries: dict[str, str], **gdelt_options):
+    """A feeds file of GDELT queries only (name -> query), with gdelt options such as retry_interval_s."""
+    section = {"base_url": "https://api.gdeltproject.org", "timespan": "1d", **gdelt_options}
+    section["queries"] = [{"name": name, "query": query} for name, query in queries.items()]
+    path.write_text(yaml.safe_dump({"gdelt": section}), encoding="utf-8")
+    return path
+
+
+def run_recording_waits(stream=None):
+    """An extract whose client records its waits instead of sleeping: (report, waits)."""
+    waits: list[float] = []
+    settings = load_settings()
+    ctx = ExtractContext.create(settings, "news", Progress(stream or io.StringIO()))
+    ctx = replace(ctx, client=HttpClient(settings.http, "news", ctx.source.allowed_hosts, sleep=waits.append))
+    return news.extract(ctx), waits
+
+
+def test_a_gdelt_rate_limit_answer_is_asked_again_after_the_documented_interval(
+    gdelt_api, settings, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("CROSSBORDER_NEWS_CONFIG", str(gdelt_feeds(tmp_path / "f.yaml", {"gdelt-q": "smuggling"})))
+    gdelt_api.answers["smuggling"] = [RATE_LIMITED, article_answer("Smuggling ring charged")]
+    out = io.StringIO()
+    report, waits = run_recording_waits(out)
+    assert report.ok, report.failures
+    assert gdelt_api.asked == ["smuggling", "smuggling"] and waits == [5.0]  # GDELT's "one every 5 seconds"
+    assert [i["title"] for i in records(settings, "items")] == ["Smuggling ring charged"]
+    # the notice is landed as served, but it is no quarantined feed and no rejected item
+    assert report.rejected_rows == 0 and "QUARANTINED" not in out.getvalue()
+    assert "GDELT query gdelt-q ('smuggling'): GDELT asks to slow down; asking again in 5 s" in out.getvalue()
+
+
+def test_a_query_still_rate_limited_is_a_warning_naming_it_and_the_interval_is_configurable(
+    gdelt_api, settings, tmp_path, monkeypatch
+):
+    path = gdelt_feeds(
+        tmp_path / "f.yaml",
+        {"gdelt-busy": "trafficking", "gdelt-ok": "smuggling"},
+        retry_interval_s=0.5,
+        rate_limit_attempts=2,
+    )
+    monkeypatch.setenv("CROSSBORDER_NEWS_CONFIG", str(path))
+    gdelt_api.answers |= {"trafficking": [RATE_LIMITED], "smuggling": [article_answer("Smuggling ring charged")]}
+    out = io.StringIO()
+    report, waits = run_recording_waits(out)
+    assert report.ok, report.failures  # the other query still loads
+    assert gdelt_api.asked == ["trafficking", "trafficking", "smuggling"] and waits == [0.5]
+    assert (
+        "WARNING news: GDELT query gdelt-busy ('trafficking'): still rate limited after 2 attempts 0.5 s apart"
+        in out.getvalue()
+    )
+    assert [i["title"] for i in records(settings, "items")] == ["Smuggling ring charged"]
+
+
+def test_a_query_gdelt_rejects_is_a_warning_naming_it_and_is_not_asked_again(
+    gdelt_api, settings, tmp_path, monkeypatch
+):
+    path = gdelt_feeds(tmp_path / "f.yaml", {"gdelt-bad": "ice", "gdelt-ok": "smuggling"})
+    monkeypatch.setenv("CROSSBORDER_NEWS_CONFIG", str(path))
+    gdelt_api.answers |= {"ice": [BAD_QUERY], "smuggling": [article_answer("Smuggling ring charged")]}
+    out = io.StringIO()
+    report, waits = run_recording_waits(out)
+    assert report.ok, report.failures
+    assert gdelt_api.asked == ["ice", "smuggling"] and waits == []
+    warning = next(line for line in out.getvalue().splitlines() if "WARNING" in line)
+    assert "GDELT query gdelt-bad ('ice') rejected by GDELT: 'One or more of your keywords were too short" in warning
+    assert str(path) in warning  # where to fix it
+
+
+def test_the_news_source_fails_when_every_gdelt_query_fails(gdelt_api, settings, tmp_path, monkeypatch):
+    path = gdelt_feeds(tmp_path / "f.yaml", {"gdelt-bad": "ice", "gdelt-busy": "trafficking"}, rate_limit_attempts=1)
+    monkeypatch.setenv("CROSSBORDER_NEWS_CONFIG", str(path))
+    gdelt_api.answers |= {"ice": [BAD_QUERY], "trafficking": [RATE_LIMITED]}
+    report, _ = run_recording_waits()
+    assert not report.ok
+    assert [f.split(" (")[0] for f in report.failures] == [
+        "news: GDELT query gdelt-bad",
+        "news: GDELT query gdelt-busy",
+    ]
+
+
+def test_gdelt_retry_options_of_the_feeds_file_are_checked(env, tmp_path, monkeypatch, quiet):
+    path = gdelt_feeds(tmp_path / "f.yaml", {"q": "smuggling"}, retry_interval_s="soon")
+    monkeypatch.setenv("CROSSBORDER_NEWS_CONFIG", str(path))
+    ctx = ExtractContext.create(load_settings(), "news", quiet)
+    with pytest.raises(
+        CrossborderError, match=rf"feeds file {path}: gdelt.retry_interval_s = 'soon' is not a positive"
+    ):
+        load_config(ctx)
+    gdelt_feeds(path, {"q": "smuggling"}, retry_interval_s=12, rate_limit_attempts=4)
+    config = load_config(ctx)
+    assert (config.gdelt_retry_interval_s, config.gdelt_rate_limit_attempts) == (12.0, 4)

@@ -1,6 +1,8 @@
 """News parsing (pure): own Atom and GDELT fixtures, URL and date normalisation, SimHash, hostile
 inputs (entity bombs, external entities, malformed XML, markup in titles), article pages, and the
-records against the declared record schema."""
+records against the declared record schema. Fixtures in the shape of what live sources send:
+FeedBurner feeds (`feedburner:origLink`), Google News (`<source>`), Drupal-printed dates, GDELT's
+plain-text answers."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ import pytest
 from extractors.news.parse import (
     FeedError,
     FeedInfo,
+    GdeltQueryRejected,
+    GdeltRateLimited,
     canonical_url,
     page_record,
     parse_document,
@@ -89,6 +93,32 @@ def test_gdelt_error_answers_are_refused_with_the_reason(body):
         parse_gdelt(body, info())
 
 
+def test_gdelt_rate_limit_notice_is_named_as_a_rate_limit():
+    with pytest.raises(GdeltRateLimited) as error:
+        parse_gdelt((FIXTURES / "gdelt_rate_limited.txt").read_bytes(), info())
+    assert error.value.notice.startswith("Please limit requests to one every 5 seconds")
+    # broken JSON and an HTML page (a proxy's) are neither a rate limit nor a rejected query
+    for body in (b'{"articles": [', b"<html><body>Bad gateway</body></html>"):
+        with pytest.raises(FeedError, match="not JSON") as other:
+            parse_gdelt(body, info())
+        assert not isinstance(other.value, (GdeltRateLimited, GdeltQueryRejected))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        (FIXTURES / "gdelt_bad_query.txt").read_bytes(),
+        b"The specified phrase is too short.",
+        b"Parentheses may only be used around OR'd statements.",
+        b"Timespan is too short.",
+    ],
+)
+def test_gdelt_query_errors_in_plain_text_are_named_as_a_rejected_query(body):
+    with pytest.raises(GdeltQueryRejected) as error:
+        parse_gdelt(body, info())
+    assert error.value.notice == body.decode().strip()
+
+
 def test_empty_gdelt_answer_has_no_articles():
     assert parse_gdelt(b"{}", info()) == []
 
@@ -139,6 +169,110 @@ def test_http_and_https_and_tracking_variants_are_one_url():
 )
 def test_published_times_are_utc_and_bad_ones_flagged_not_invented(raw, expected):
     assert parse_published(raw, FETCHED) == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        # Drupal's long format, as real government and NGO feeds put it in <pubDate>
+        ("Tuesday, March 22, 2022 - 13:57", "2022-03-22T13:57:00Z"),
+        ("Friday, October 3, 2025 - 12:26", "2025-10-03T12:26:00Z"),
+        # Drupal's medium and short formats (core defaults `D, m/d/Y - H:i`, `m/d/Y - H:i`)
+        ("Tue, 03/22/2022 - 13:57", "2022-03-22T13:57:00Z"),
+        ("03/22/2022 - 13:57", "2022-03-22T13:57:00Z"),
+        # dates as sites print them, without a time: midnight
+        ("March 22, 2022", "2022-03-22T00:00:00Z"),
+        ("Mar. 22, 2022", "2022-03-22T00:00:00Z"),
+        ("22 March 2022", "2022-03-22T00:00:00Z"),
+        ("22 March, 2022", "2022-03-22T00:00:00Z"),
+        ("March 22, 2022 at 1:57 PM", "2022-03-22T13:57:00Z"),
+    ],
+)
+def test_drupal_and_government_printed_dates_are_read_without_a_zone(raw, expected):
+    assert parse_published(raw, "2026-01-01T00:00:00+00:00") == (expected, "assumed_utc")
+
+
+def test_a_printed_date_that_does_not_add_up_is_unparseable_not_guessed():
+    assert parse_published("Tuesday, March 22, 2022 - 13:57", FETCHED)[0] == "2022-03-22T13:57:00Z"
+    for raw in (
+        "Wednesday, March 22, 2022 - 13:57",  # 22 March 2022 was a Tuesday: misread
+        "03/04/2022",  # day or month first? only Drupal's form (with " - HH:MM") is read month first
+        "March 22, 2022 - 13:57 ET",  # EST or EDT: the zone is not certain
+        "Smarch 22, 2022",
+        "March 32, 2022",
+    ):
+        assert parse_published(raw, FETCHED) == (None, "unparseable"), raw
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Mar. 22, 2022 1:57 p.m. EDT", "2022-03-22T17:57:00Z"),
+        ("Tue, 03/22/2022 - 13:57 -0400", "2022-03-22T17:57:00Z"),
+    ],
+)
+def test_printed_dates_with_a_zone_are_converted_to_utc(raw, expected):
+    assert parse_published(raw, FETCHED) == (expected, None)
+
+
+def test_drupal_government_feed_items_all_get_a_date():
+    data = (FIXTURES / "drupal_gov.rss").read_bytes()
+    records, rejects = parse_document("feed", data, info("https://www.agency.example.gov/news/rss.xml"), no_tags)
+    assert not rejects
+    assert [(r["published_at"], r["published_flag"]) for r in records] == [
+        ("2022-03-22T13:57:00Z", "assumed_utc"),
+        ("2022-03-21T09:05:00Z", "assumed_utc"),
+        ("2022-03-18T16:30:00Z", "assumed_utc"),
+        ("2022-03-17T00:00:00Z", "assumed_utc"),
+        ("2022-03-16T00:00:00Z", "assumed_utc"),
+    ]
+    assert records[0]["published_raw"] == "Tuesday, March 22, 2022 - 13:57"
+
+
+# -- feed proxies and aggregators ------------------------------------------------------------------
+def test_feedburner_orig_link_is_the_article_url_so_redirect_links_dedupe():
+    data = (FIXTURES / "feedburner_origlink.rss").read_bytes()
+    records, rejects = parse_document("feed", data, info("http://rss.example-news.com/rss/edition_world.rss"), no_tags)
+    assert not rejects
+    assert [r["canonical_url"] for r in records] == [
+        "https://www.example-news.com/2024/05/01/us/smuggling-ring-trailer-intl/index.html",
+        "https://www.example-news.com/2024/04/30/us/fentanyl-port-of-entry-record/index.html",  # utm_* dropped
+        # the same article under another feed-proxy redirect: one canonical URL
+        "https://www.example-news.com/2024/05/01/us/smuggling-ring-trailer-intl/index.html",
+        # no origLink: the link as published
+        "https://rss.example-news.com/~r/rss/edition_world/~3/Mm1Nn2Oo3Pp/index.html",
+    ]
+    assert records[0]["link_url"] == "https://www.example-news.com/2024/05/01/us/smuggling-ring-trailer-intl/index.html"
+    assert {r["publisher"] for r in records[:3]} == {"example-news.com"}
+    assert records[1]["summary"] == "Officers found the pills hidden in a truck's fuel tank."
+
+
+def test_feedburner_orig_link_is_read_in_atom_entries_too():
+    body = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        b'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0"><title>t</title><id>urn:f</id>'
+        b"<entry><title>Smuggling ring charged</title><id>tag:example.org,2024:1</id>"
+        b'<link rel="alternate" href="http://feedproxy.example.com/~r/example/~3/xYz/"/>'
+        b"<feedburner:origLink>https://www.example.org/news/smuggling-ring-charged</feedburner:origLink>"
+        b"<updated>2024-05-01T10:00:00Z</updated></entry></feed>"
+    )
+    [record], _ = parse_document("feed", body, info(), no_tags)
+    assert record["canonical_url"] == "https://www.example.org/news/smuggling-ring-charged"
+    # an origLink that is not an absolute URL leaves the link as it is
+    relative = rss([{"title": "A", "link": "https://example.org/a", "origLink": "/relative"}])
+    assert parse_document("feed", relative, info(), no_tags)[0][0]["canonical_url"] == "https://example.org/a"
+
+
+def test_google_news_source_element_is_the_publisher():
+    data = (FIXTURES / "google_news.rss").read_bytes()
+    url = "https://news.google.com/rss/search?q=%22human+smuggling%22+border&hl=en-US&gl=US&ceid=US:en"
+    records, rejects = parse_document("feed", data, info(url), no_tags)
+    assert not rejects and len(records) == 3
+    assert [r["publisher"] for r in records] == ["example-courier.com", "valleyradio.example.org", "Border Bulletin"]
+    assert all(r["canonical_url"].startswith("https://news.google.com/rss/articles/") for r in records)
+    # a feed without <source> still names the publisher by the link's host
+    [plain], _ = parse_document("feed", rss([{"title": "A", "link": "https://www.example.org/a"}]), info(), no_tags)
+    assert plain["publisher"] == "example.org"
 
 
 def test_simhash_is_close_for_wire_copies_and_far_for_other_stories():
@@ -233,7 +367,13 @@ def test_page_text_and_canonical_link():
 
 def test_records_have_exactly_the_declared_fields():
     declared = record_columns("news", "items")
-    for kind, name in (("feed", "sample.atom"), ("gdelt", "gdelt_artlist.json")):
+    for kind, name in (
+        ("feed", "sample.atom"),
+        ("gdelt", "gdelt_artlist.json"),
+        ("feed", "feedburner_origlink.rss"),
+        ("feed", "google_news.rss"),
+        ("feed", "drupal_gov.rss"),
+    ):
         records, _ = parse_document(kind, (FIXTURES / name).read_bytes(), info(), no_tags)
         assert records and all(record.keys() == declared.keys() for record in records), name
     html = page("Arrests", ["Agents at the southwest border arrested smugglers moving migrants north."] * 6)

@@ -239,6 +239,8 @@ def test_enforcement_figures_with_their_sentences():
         ("The government initiated 1,204 investigations in 2022.", "investigations", 1204, None),
         ("Authorities prosecuted seven alleged traffickers and convicted five.", "prosecutions", 7, None),
         ("The government convicted no traffickers.", "convictions", 0, None),
+        # "an increase from" (not only "a decrease from") introduces the previous period's number.
+        ("Courts convicted 248 traffickers, an increase from 133 convictions in 2019.", "convictions", 248, None),
         ("Authorities identified at least 40 victims.", "victims_identified", None, "estimate or a bound"),
         (
             "Police identified 12 victims, and NGOs identified 30 potential victims.",
