@@ -131,10 +131,13 @@ def _parser() -> argparse.ArgumentParser:
     probe_command = commands.add_parser(
         "probe",
         help="live check of each source's entry pages against the last good fetch (changes nothing)",
-        description="One request per entry page of each source (CBP's landing pages, the newest TIP edition's index "
-        "and one country page, each news feed and GDELT query, the StatCan WDS call), parsed with the real parsers "
-        "and compared with the last successful fetch: links found, heading layout, feed items, block pages. Writes "
-        "nothing (no raw file, manifest, ledger or warehouse). One line per source; exits 1 on drift or failure.",
+        description=(
+            "One request per entry page of each source (CBP's landing pages and the newest release file each lists, "
+            "the newest TIP edition's index and one country page, each news feed and GDELT query, the StatCan WDS "
+            "call), parsed with the real parsers and compared with the last successful fetch: links found, CSV "
+            "header, narrative layout, feed items, block pages. Writes nothing (no raw file, manifest, ledger or "
+            "warehouse). One line per source; exits 1 on drift or failure."
+        ),
     )
     source_option(probe_command, required=False)
     status = commands.add_parser(

@@ -112,6 +112,7 @@ def run_gate(
     *,
     stamp: Mapping[str, Any] | None = None,
     run_name: str | None = None,
+    duckdb_config: Mapping[str, str] | None = None,
 ) -> GateResult:
     """Validate the warehouse at ``warehouse_path`` against ``checks`` (``expectations.suites.all_checks``).
 
@@ -119,7 +120,8 @@ def run_gate(
     to ``result_path`` in one atomic write (readers see the previous summary or this one, never
     half of one); ``stamp`` adds keys to it (validate adds the judged file's ``warehouse_sha256``,
     which publish checks). ``run_name`` names the validation run in the Data Docs (the index's "Run Name"
-    column and each page's title): validate gives sample data's notice. A missing table, a failing query or an
+    column and each page's title): validate gives sample data's run name. ``duckdb_config`` are the
+    DuckDB options the warehouse is read with (the [duckdb] limits). A missing table, a failing query or an
     unreadable warehouse is a gate failure, not an exception.
     """
     started = time.perf_counter()
@@ -131,7 +133,7 @@ def run_gate(
     outcomes: dict[str, SuiteOutcome] = {}
 
     t = time.perf_counter()
-    frames, read_failures = _read_frames(warehouse_path, checks)
+    frames, read_failures = _read_frames(warehouse_path, checks, duckdb_config or {})
     timings["read_warehouse_s"] = time.perf_counter() - t
     for check in checks:
         if check.name in read_failures:
@@ -175,7 +177,9 @@ def run_gate(
 # Reading
 
 
-def _read_frames(warehouse_path: Path, checks: Sequence[Check]) -> tuple[dict[str, Any], dict[str, Failure]]:
+def _read_frames(
+    warehouse_path: Path, checks: Sequence[Check], duckdb_config: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[str, Failure]]:
     """Run every check's query read-only; return DataFrames by suite and failures by suite."""
     import duckdb
 
@@ -188,7 +192,7 @@ def _read_frames(warehouse_path: Path, checks: Sequence[Check]) -> tuple[dict[st
             )
         return frames, failures
     try:
-        con = duckdb.connect(str(warehouse_path), read_only=True)
+        con = duckdb.connect(str(warehouse_path), read_only=True, config=dict(duckdb_config))
     except duckdb.Error as exc:
         for check in checks:
             failures[check.name] = Failure(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -119,6 +120,45 @@ class HttpSettings:
         return replace(self, **own) if own else self
 
 
+# DuckDB's memory sizes: a number and a unit (1000- or 1024-based), e.g. 4GB, 1.5GiB, 500MB.
+_MEMORY_SIZE = re.compile(r"^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DuckDBSettings:
+    """Limits for every DuckDB crossborder opens (dbt's build, the gate, queries): past
+    memory_limit DuckDB spills to temp_directory instead of taking the machine down.
+    Empty / 0: DuckDB's own defaults (80% of the RAM, one thread per core, `<database>.tmp`)."""
+
+    memory_limit: str = ""
+    threads: int = 0
+    temp_directory: str = ""
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any], where: str) -> DuckDBSettings:
+        unknown = set(values) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise CrossborderError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        memory = str(values.get("memory_limit", "") or "").strip()
+        if memory and not _MEMORY_SIZE.match(memory):
+            raise CrossborderError(
+                f"{where}: memory_limit = {memory!r} is not a DuckDB memory size (e.g. 4GB, 1.5GiB, 500MB)"
+            )
+        threads = values.get("threads", 0)
+        if isinstance(threads, bool) or not isinstance(threads, int) or threads < 0:
+            raise CrossborderError(f"{where}: threads = {threads!r} is not a whole number >= 0 (0: one per core)")
+        return cls(memory, threads, str(values.get("temp_directory", "") or "").strip())
+
+    def config(self) -> dict[str, str | bool | int | float | list[str]]:
+        """The DuckDB configuration options set (those left to DuckDB's defaults are absent)."""
+        options = {
+            "memory_limit": self.memory_limit,
+            "threads": str(self.threads or ""),
+            "temp_directory": self.temp_directory,
+        }
+        return {key: value for key, value in options.items() if value}
+
+
 @dataclass(frozen=True)
 class SourceSettings:
     """One source's URLs and options. Only official hosts and the hosts of the configured base URLs are fetched."""
@@ -162,6 +202,7 @@ class Settings:
     sources: Mapping[str, SourceSettings]
     config_file: Path
     project_root: Path = PROJECT_ROOT
+    duckdb: DuckDBSettings = field(default_factory=DuckDBSettings)
 
     def source(self, name: str) -> SourceSettings:
         try:
@@ -292,8 +333,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             for name, source in sources.items()
         },
     )
+    duckdb = DuckDBSettings.from_mapping(
+        # The defaults typed, so an environment override is coerced even when the file has no [duckdb].
+        _overlay(
+            {"memory_limit": "", "threads": 0, "temp_directory": "", **raw.get("duckdb", {})},
+            f"{ENV_PREFIX}DUCKDB_",
+            environ,
+        ),
+        f"config [duckdb] in {config_file}",
+    )
     data_dir = Path(environ.get(f"{ENV_PREFIX}DATA_DIR", "data")).expanduser().resolve()
-    return Settings(data_dir=data_dir, http=http, sources=sources, config_file=config_file)
+    return Settings(data_dir=data_dir, http=http, sources=sources, config_file=config_file, duckdb=duckdb)
 
 
 def _threshold(options: Mapping[str, Any], key: str, kind: type, where: str) -> Any:

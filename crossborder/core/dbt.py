@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import re
 import shutil
@@ -29,6 +30,8 @@ def dbt_vars(settings: Settings, database: Path) -> dict[str, str]:
     return {
         "CROSSBORDER_DATA_DIR": str(settings.data_dir),
         "CROSSBORDER_WAREHOUSE_PATH": str(database),
+        # profiles.yml's `settings`: the [duckdb] limits, so a big build spills instead of exhausting memory
+        "CROSSBORDER_DUCKDB_SETTINGS": json.dumps(settings.duckdb.config(), sort_keys=True),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
         "DO_NOT_TRACK": "1",
         "DBT_USE_COLORS": "false",

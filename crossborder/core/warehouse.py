@@ -15,7 +15,7 @@ def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
     path = settings.warehouse_path
     if not path.exists():
         raise CrossborderError(f"no published warehouse at {path}: run `crossborder run` (or `make warehouse`) first")
-    return duckdb.connect(str(path), read_only=True)
+    return duckdb.connect(str(path), read_only=True, config=dict(settings.duckdb.config()))
 
 
 # Where a query's unqualified names are looked up: the marts first (`select * from fct_border_encounters`).
@@ -38,7 +38,7 @@ def open_for_queries(settings: Settings) -> duckdb.DuckDBPyConnection:
     path = settings.warehouse_path
     if not path.exists():
         raise CrossborderError(f"no published warehouse at {path}: run `crossborder run` (or `make warehouse`) first")
-    con = duckdb.connect(str(path), read_only=True, config=dict(_USER_SQL_CONFIG))
+    con = duckdb.connect(str(path), read_only=True, config={**_USER_SQL_CONFIG, **settings.duckdb.config()})
     try:
         (catalog,) = con.execute("select current_database()").fetchall()[0]
         search_path = ",".join(f'"{catalog}"."{schema}"' for schema in QUERY_SEARCH_PATH)

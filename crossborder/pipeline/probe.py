@@ -1,10 +1,11 @@
 """`crossborder probe`: a live check of each source's entry points that changes nothing.
 
-Per source, one request for each entry page (CBP's two landing pages; the newest TIP edition's
-index and one country page; each news feed and GDELT query; the StatCan WDS call), each parsed
-with the source's real parser, and measured against the last successful fetch of the same URL in
-the landing zone: release links found, country links found, the narrative's heading and layout,
-feed items, the WDS answer. A blocked answer (crossborder.core.fetch_health), a failed request,
+Per source, one request for each entry page (CBP's two landing pages and the newest release file
+each lists; the newest TIP edition's index and one country page; each news feed and GDELT query;
+the StatCan WDS call), each parsed with the source's real parser, and measured against the last
+successful fetch of the same URL in the landing zone: release links found, the CSV header against
+the series' schema, country links found, the narrative's layout and sections, feed items, the
+WDS answer. A blocked answer (crossborder.core.fetch_health), a failed request,
 a parser that no longer reads the page, or a count that fell to less than half of the held copy's
 is drift. Downloads go to a temporary folder: no raw file, manifest line, ledger line or record
 is written, and the warehouse is not opened.
@@ -111,17 +112,24 @@ class _Prober:
 
 def _probe_cbp(p: _Prober) -> list[Check]:
     from extractors.cbp.discover import discover_releases
+    from extractors.cbp.parse import check_header
     from extractors.cbp.schema import LANDING_PAGES, SERIES
 
     checks = []
     for page_option in LANDING_PAGES:
         url = p.source.url(p.source.option(page_option))
 
-        def measure(body: bytes, url: str = url, page_option: str = page_option) -> dict[str, Any]:
+        def releases(body: bytes, url: str = url, page_option: str = page_option) -> list[Any]:
             found = discover_releases(body, url, allowed_hosts=p.source.allowed_hosts, skipped=[])
-            return {"release links": sum(1 for r in found if SERIES[r.series][2] == page_option)}
+            return [r for r in found if SERIES[r.series][2] == page_option]
 
-        checks.append(p.check("landing page", url, measure)[0])
+        page, body = p.check("landing page", url, lambda body: {"release links": len(releases(body))})
+        checks.append(page)
+        listed = releases(body) if body is not None and not page.problem else []
+        if listed:  # the newest release file's header: a renamed or dropped column is drift
+            newest = max(listed, key=lambda r: (r.release_last_fy, r.release_published or "", r.release_id))
+            header = lambda data, r=newest: {"CSV header": f"{len(check_header(data, r))} columns, {r.series} schema"}  # noqa: E731
+            checks.append(p.check("newest release file", newest.url, header)[0])
     return checks
 
 

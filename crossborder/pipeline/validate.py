@@ -34,6 +34,7 @@ def validate(settings: Settings, progress: Progress):
             checks=all_checks(built_sources(settings), settings),
             stamp={"warehouse_sha256": judged},
             run_name=SAMPLE_RUN_NAME if is_sample_data(settings.data_dir) else None,
+            duckdb_config=settings.duckdb.config(),
         )
         share_with_group(settings.data_docs_dir, settings.data_dir)
     progress.say(f"    {result.summary()}")

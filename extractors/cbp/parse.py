@@ -55,18 +55,30 @@ def header_refusal(data: IO[bytes] | bytes, release: Release, name: str = "") ->
     )
 
 
+def _series_table(data: IO[bytes] | bytes, release: Release, log: RowLog, name: str) -> tuple[CsvTable, list[str]]:
+    """The file's table and header; SchemaError naming the file when it is not the series' table."""
+    where = f"cbp: {name or release.url}"
+    table = _table(data, where, log)
+    header = table.header()
+    problems = header_problems(header, SERIES[release.series][1])
+    if problems:
+        raise SchemaError(f"{where}: header does not match the {release.series} schema: {'; '.join(problems)}")
+    return table, header
+
+
+def check_header(data: IO[bytes] | bytes, release: Release, name: str = "") -> list[str]:
+    """The header of a release file when it is the series' table (SchemaError naming the file
+    otherwise): what `crossborder probe` checks without reading the rows."""
+    return _series_table(data, release, RowLog(), name)[1]
+
+
 def parse_release_csv(
     data: IO[bytes] | bytes, release: Release, raw_sha256: str, log: RowLog, name: str = ""
 ) -> Iterator[dict[str, Any]]:
     """Records of one CBP CSV file, each with the release's provenance. Bad rows go to log.rejects;
     a file that is not the series' table raises SchemaError naming it (name, else the URL)."""
-    where = f"cbp: {name or release.url}"
-    table = _table(data, where, log)
-    header = table.header()
+    table, header = _series_table(data, release, log, name)
     columns = SERIES[release.series][1]
-    problems = header_problems(header, columns)
-    if problems:
-        raise SchemaError(f"{where}: header does not match the {release.series} schema: {'; '.join(problems)}")
     fields = {columns[column]: index for index, column in enumerate(header)}
     provenance = release.provenance()
     for line, record in table.records(fields, _type_record, width=len(header)):

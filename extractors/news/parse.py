@@ -342,14 +342,15 @@ def _original_link(item: Element) -> str:
     return ""
 
 
-def _source_publisher(item: Element) -> str | None:
+def _source_publisher(item: Element) -> tuple[str | None, str | None]:
     """The outlet an RSS item names in `<source url="...">Name</source>` (as Google News does, whose
-    links all point at news.google.com): the host of its URL, as publishers are named elsewhere,
-    else its name."""
+    links all point at news.google.com): (publisher, its name). The publisher is the host of its
+    URL, as publishers are named elsewhere, else its name."""
     source = _child(item, "source")
     if source is None:
-        return None
-    return publisher_of(canonical_url(source.get("url") or "")) or clean_text(_text(source)) or None
+        return None, None
+    name = clean_text(_text(source)) or None
+    return publisher_of(canonical_url(source.get("url") or "")) or name, name
 
 
 def _xml_root(data: bytes, name: str) -> Element:
@@ -402,6 +403,7 @@ def _rss_items(root: Element, info: FeedInfo) -> tuple[list[dict[str, Any]], lis
         content = _child(item, "encoded")
         summary_html = _text(_child(item, "description")) or _text(content)
         date = _text(_child(item, "pubDate")) or _text(_child(item, "date"))
+        publisher, publisher_name = _source_publisher(item)
         items.append(
             {
                 "item_index": index,
@@ -411,7 +413,8 @@ def _rss_items(root: Element, info: FeedInfo) -> tuple[list[dict[str, Any]], lis
                 "summary_html": summary_html,
                 "published_raw": date,
                 "language": _text(_child(item, "language")) or language,
-                "publisher": _source_publisher(item),
+                "publisher": publisher,
+                "publisher_name": publisher_name,
             }
         )
     return items, rejects
@@ -552,6 +555,7 @@ def item_records(
                 "link_url": link,
                 "canonical_url": canonical,
                 "publisher": raw.get("publisher") or publisher_of(canonical),
+                "publisher_name": raw.get("publisher_name"),
                 "source_country": raw.get("source_country"),
                 "title": title,
                 "summary": summary,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from crossborder.core.config import load_settings
@@ -68,3 +70,19 @@ def test_bad_configuration_is_named_in_the_error(environ, message):
 def test_unknown_source_is_named():
     with pytest.raises(CrossborderError, match="unknown source 'nowhere'"):
         load_settings({}).source("nowhere")
+
+
+def test_duckdb_limits_come_from_the_config_and_the_environment_and_bad_ones_are_named(tmp_path):
+    assert load_settings({}).duckdb.config() == {}  # DuckDB's own defaults
+    environ = {"CROSSBORDER_DUCKDB_MEMORY_LIMIT": "1.5GiB", "CROSSBORDER_DUCKDB_THREADS": "2"}
+    assert load_settings(environ).duckdb.config() == {"memory_limit": "1.5GiB", "threads": "2"}
+    with pytest.raises(CrossborderError, match=r"\[duckdb\].*memory_limit = 'lots' is not a DuckDB memory size"):
+        load_settings({"CROSSBORDER_DUCKDB_MEMORY_LIMIT": "lots"})
+    with pytest.raises(CrossborderError, match="CROSSBORDER_DUCKDB_THREADS='many' is not valid"):
+        load_settings({"CROSSBORDER_DUCKDB_THREADS": "many"})
+    config = tmp_path / "crossborder.toml"
+    config.write_text(
+        (Path(__file__).parents[2] / "config" / "crossborder.toml").read_text().replace("threads = 0", "threads = -1")
+    )
+    with pytest.raises(CrossborderError, match=r"threads = -1 is not a whole number >= 0"):
+        load_settings({"CROSSBORDER_CONFIG": str(config)})

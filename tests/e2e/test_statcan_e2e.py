@@ -35,9 +35,13 @@ def test_run_source_statcan(env, site, monkeypatch):
         row(year="2022", geo="Toronto, Ontario [35535]", statistic="Total, persons charged", value="", status="..")
     )
     serve(site, zipped(table(*rows)))
+    # The [duckdb] limits reach dbt's DuckDB (a big table spills instead of exhausting memory).
+    monkeypatch.setenv("CROSSBORDER_DUCKDB_MEMORY_LIMIT", "1GiB")
+    monkeypatch.setenv("CROSSBORDER_DUCKDB_THREADS", "1")
 
     assert main(["run", "--source", "statcan"]) == EXIT_OK
     warehouse = env["CROSSBORDER_DATA_DIR"] + "/warehouse.duckdb"
+    assert query(warehouse, "select duckdb_memory_limit, duckdb_threads from main.build_info") == [("1.0 GiB", 1)]
 
     assert query(
         warehouse,

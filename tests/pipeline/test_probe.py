@@ -37,7 +37,7 @@ def test_the_demo_mirror_probes_healthy_and_the_probe_writes_nothing(demo_data, 
     assert _files(demo_data) == before  # no raw file, manifest, ledger or warehouse touched
 
 
-def test_moved_links_are_drift_against_the_last_good_fetch(settings, site, capsys):
+def test_moved_links_and_a_drifted_csv_header_are_drift_against_the_last_good_fetch(settings, site, capsys):
     publish_cbp(
         site,
         encounters={ENC: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2024]))},
@@ -45,7 +45,18 @@ def test_moved_links_are_drift_against_the_last_good_fetch(settings, site, capsy
     )
     extract(settings, ["cbp"], Progress(quiet=True))
     assert main(["probe", "--source", "cbp"]) == EXIT_OK
-    assert capsys.readouterr().out.startswith("cbp: ok (landing page: release links 1; landing page: release links 1)")
+    assert capsys.readouterr().out == (
+        "cbp: ok (landing page: release links 1; newest release file: CSV header 12 columns, nationwide-encounters "
+        "schema; landing page: release links 1; newest release file: CSV header 9 columns, nationwide-drugs schema)\n"
+    )
+
+    # The newest encounters file renames a column: its header no longer matches the schema.
+    renamed = ENCOUNTER_HEADER.replace("Encounter Count", "Encounters")
+    site.put(ENC, csv_bytes(renamed, encounter_rows([2024])))
+    assert main(["probe", "--source", "cbp"]) == EXIT_FAILED
+    out = capsys.readouterr().out
+    assert "newest release file " + site.httpserver.url_for(ENC) in out and "header does not match" in out
+    assert "Encounter Count" in out
 
     # The site moves its files behind a "data" page: the landing page links no CSV any more.
     site.put("/document/stats/nationwide-encounters", "<html><body><a href='/data'>Data</a></body></html>", "text/html")

@@ -58,7 +58,10 @@ final as (
         coalesce(statcan_tables.statcan_tables, cast([] as varchar[])) as statcan_tables,
         cast(news.news_articles as bigint) as news_articles,
         cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S") }}' as timestamp) as built_at,
-        '{{ invocation_id }}' as dbt_invocation_id
+        '{{ invocation_id }}' as dbt_invocation_id,
+        -- the [duckdb] limits the build ran under (config/crossborder.toml)
+        cast(current_setting('memory_limit') as varchar) as duckdb_memory_limit,
+        cast(current_setting('threads') as bigint) as duckdb_threads
     from sample_marker
     cross join cbp_releases
     cross join tip_editions

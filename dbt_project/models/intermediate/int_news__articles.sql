@@ -61,6 +61,7 @@ final as (
         merged.last_seen_at,
         first_occurrence.language,
         first_occurrence.publisher,
+        first_occurrence.publisher_name,
         first_occurrence.source_kind as first_source_kind,
         merged.sources,
         merged.source_count,

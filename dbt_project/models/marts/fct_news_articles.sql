@@ -50,6 +50,7 @@ final as (
         articles.last_seen_at,
         articles.language,
         articles.publisher,
+        articles.publisher_name,
         articles.sources,
         articles.source_count,
         articles.publishers,

@@ -269,10 +269,11 @@ def test_google_news_source_element_is_the_publisher():
     records, rejects = parse_document("feed", data, info(url), no_tags)
     assert not rejects and len(records) == 3
     assert [r["publisher"] for r in records] == ["example-courier.com", "valleyradio.example.org", "Border Bulletin"]
+    assert [r["publisher_name"] for r in records] == ["Example Courier", "Valley Public Radio", "Border Bulletin"]
     assert all(r["canonical_url"].startswith("https://news.google.com/rss/articles/") for r in records)
     # a feed without <source> still names the publisher by the link's host
     [plain], _ = parse_document("feed", rss([{"title": "A", "link": "https://www.example.org/a"}]), info(), no_tags)
-    assert plain["publisher"] == "example.org"
+    assert (plain["publisher"], plain["publisher_name"]) == ("example.org", None)
 
 
 def test_simhash_is_close_for_wire_copies_and_far_for_other_stories():

@@ -23,6 +23,7 @@ renamed as (
         link_url,
         canonical_url,
         publisher,
+        publisher_name,
         source_country,
         title,
         coalesce(summary, '') as summary,
