@@ -18,7 +18,7 @@ from crossborder.core.config import load_settings
 from crossborder.core.errors import CrossborderError, GateFailed
 from crossborder.core.progress import Progress
 from crossborder.docs_site import serve_docs, write_docs
-from crossborder.pipeline import build, demo, extract, probe, publish, steps, validate, verify
+from crossborder.pipeline import build, demo, extract, probe, publish, releases, steps, validate, verify
 from crossborder.status import problems, render_status
 from extractors import SOURCES
 from extractors.tip.editions import parse_editions
@@ -128,6 +128,22 @@ def _parser() -> argparse.ArgumentParser:
         "to the sha256 it is named by, and every manifest line must point at an existing object of its sha256. "
         "Prints one line per problem; exits 1 if there is any.",
     )
+    commands.add_parser(
+        "release",
+        help="write a dated release of the published warehouse (every publish writes one too)",
+        description="Write <data>/releases/<UTC time>/: the warehouse, one Parquet file per table of marts and main, "
+        "dictionary.csv and .md, release.json and SHA256SUMS; <data>/releases/latest points at it. The newest "
+        "[releases] keep stay, plus latest and any release holding a PINNED file.",
+    )
+    commands.add_parser("releases", help="list the dated releases", description="One line per release, oldest first.")
+    rollback_command = commands.add_parser(
+        "rollback",
+        help="republish a release's warehouse (checked against its SHA256SUMS)",
+        description="Republish the warehouse of RELEASE (default: the release before the newest) with the same atomic "
+        "rename as publish, after checking every file of the release against its SHA256SUMS. The next run builds "
+        "from the landing zone again.",
+    )
+    rollback_command.add_argument("release", nargs="?", help="a release name from `crossborder releases`")
     probe_command = commands.add_parser(
         "probe",
         help="live check of each source's entry pages against the last good fetch (changes nothing)",
@@ -340,6 +356,13 @@ def main(argv: list[str] | None = None) -> int:
             progress.say(checked.summary())
             if not checked.ok:
                 return EXIT_FAILED
+        elif args.command == "release":
+            print(releases.write_release(settings, progress))
+        elif args.command == "releases":
+            for item in releases.list_releases(settings):
+                print(releases.describe_release(item))
+        elif args.command == "rollback":
+            print(releases.rollback(settings, args.release, progress))
         elif args.command == "probe":
             results = probe.probe(settings, args.source)
             for result in results:

@@ -203,6 +203,7 @@ class Settings:
     config_file: Path
     project_root: Path = PROJECT_ROOT
     duckdb: DuckDBSettings = field(default_factory=DuckDBSettings)
+    releases_keep: int = 10  # [releases] keep: how many dated releases stay (crossborder.pipeline.releases)
 
     def source(self, name: str) -> SourceSettings:
         try:
@@ -248,6 +249,11 @@ class Settings:
     def published_info_path(self) -> Path:
         """What the published warehouse was built from (inputs fingerprint, SHA-256), written by publish."""
         return self.data_dir / "published.json"
+
+    @property
+    def releases_dir(self) -> Path:
+        """Dated releases of the published warehouse (crossborder.pipeline.releases)."""
+        return self.data_dir / "releases"
 
     @property
     def work_dir(self) -> Path:
@@ -342,8 +348,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         ),
         f"config [duckdb] in {config_file}",
     )
+    keep = _overlay({"keep": 10, **raw.get("releases", {})}, f"{ENV_PREFIX}RELEASES_", environ)["keep"]
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise CrossborderError(f"config [releases] in {config_file}: keep = {keep!r} is not a whole number >= 1")
     data_dir = Path(environ.get(f"{ENV_PREFIX}DATA_DIR", "data")).expanduser().resolve()
-    return Settings(data_dir=data_dir, http=http, sources=sources, config_file=config_file, duckdb=duckdb)
+    return Settings(
+        data_dir=data_dir, http=http, sources=sources, config_file=config_file, duckdb=duckdb, releases_keep=keep
+    )
 
 
 def _threshold(options: Mapping[str, Any], key: str, kind: type, where: str) -> Any:

@@ -4,6 +4,7 @@ extract    sources -> landing zone (files only)                       crossborde
 build      landing zone -> dbt -> working warehouse                   crossborder.pipeline.build
 validate   quality gate over the working warehouse (read-only)        crossborder.pipeline.validate
 publish    atomic rename of the validated warehouse                   crossborder.pipeline.publish
+release    a dated release: warehouse, Parquet, dictionary, SHA256SUMS  crossborder.pipeline.releases
 report     the briefing report of the published warehouse            crossborder.report
 freshness  warn / fail on sources quiet past their cadence            crossborder.pipeline.freshness
 fetch_health fail naming sources whose servers block this client      crossborder.pipeline.extract
@@ -32,7 +33,7 @@ from crossborder.core.errors import CrossborderError, ReportFailed
 from crossborder.core.files import is_sample_data
 from crossborder.core.landing import LandingZone
 from crossborder.core.progress import Progress
-from crossborder.pipeline import build, demo, extract, freshness, inputs, publish, validate
+from crossborder.pipeline import build, demo, extract, freshness, inputs, publish, releases, validate
 from extractors import SOURCES
 from extractors.derive import kept_in_use
 
@@ -155,6 +156,13 @@ PUBLISH = Step(
     lambda ctx: publish.publish(ctx.settings, ctx.progress),
     only_when_changed=True,
 )
+RELEASE = Step(
+    "release",
+    "write a dated release of the published warehouse (Parquet per table, data dictionary, SHA256SUMS)",
+    lambda ctx: releases.write_release(ctx.settings, ctx.progress),
+    after_publish=True,
+    only_when_changed=True,
+)
 REPORT = Step("report", "write the briefing report of the published warehouse", _report, after_publish=True)
 FRESHNESS = Step(
     "freshness", "warn about quiet sources; fail on those past their error threshold", _freshness, after_publish=True
@@ -173,7 +181,7 @@ QUARANTINE = Step(
 )
 
 # What the warehouse DAG runs (extracts run in their own DAGs, one per source).
-WAREHOUSE_STEPS: tuple[Step, ...] = (BUILD, VALIDATE, PUBLISH, REPORT, FRESHNESS, FETCH_HEALTH, QUARANTINE)
+WAREHOUSE_STEPS: tuple[Step, ...] = (BUILD, VALIDATE, PUBLISH, RELEASE, REPORT, FRESHNESS, FETCH_HEALTH, QUARANTINE)
 STEPS: tuple[Step, ...] = (EXTRACT, *WAREHOUSE_STEPS)
 
 
@@ -202,8 +210,8 @@ def run(
     demo_mirror: bool = False,
     rebuild: bool = False,
 ) -> Path:
-    """The whole pipeline: extract -> build -> validate -> publish -> report -> freshness -> fetch_health ->
-    quarantine.
+    """The whole pipeline: extract -> build -> validate -> publish -> release -> report -> freshness ->
+    fetch_health -> quarantine.
 
     Without `rebuild`, a run whose inputs match the published warehouse's skips build, validate and
     publish: nothing they would produce can differ."""

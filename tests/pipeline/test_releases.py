@@ -1,0 +1,110 @@
+"""Dated releases: what a release holds (warehouse, Parquet equal to the tables, dictionary,
+SHA256SUMS), byte-identical Parquet for unchanged tables, `latest`, retention, and rollback
+(byte for byte, refused for an altered release). On a copy of the shared demo run's warehouse."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from crossborder.cli import EXIT_FAILED, EXIT_OK, main
+from crossborder.core.config import load_settings
+from crossborder.core.progress import Progress
+from crossborder.pipeline.releases import list_releases, rollback, write_release
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def settings(demo_data, tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    for relative in (
+        "warehouse.duckdb",
+        "published.json",
+        "DEMO_DATA",
+        "gx/last_gate.json",
+        "dbt/target/manifest.json",
+    ):
+        (data / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(demo_data / relative, data / relative)
+    monkeypatch.setenv("CROSSBORDER_DATA_DIR", str(data))
+    monkeypatch.setenv("CROSSBORDER_RELEASES_KEEP", "2")
+    return load_settings()
+
+
+def _sums_ok(folder):
+    for line in (folder / "SHA256SUMS").read_text().splitlines():
+        digest, name = line.split("  ", 1)
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_a_release_holds_the_warehouse_parquet_equal_to_its_tables_a_dictionary_and_checksums(settings):
+    folder = write_release(settings, Progress(quiet=True))
+    assert (folder / "warehouse.duckdb").read_bytes() == settings.warehouse_path.read_bytes()
+    _sums_ok(folder)
+    record = json.loads((folder / "release.json").read_text())
+    assert record["sample_data"] is True and record["gate"]["passed"] is True
+    assert record["build_info"]["is_sample_data"] is True and "cbp" in record["build_info"]["sources"]
+
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        for table in ("marts.fct_border_encounters", "marts.fct_tip_tier_placements", "main.build_info"):
+            parquet = f"{folder}/tables/{table}.parquet"
+            assert con.execute(f"select count(*) from '{parquet}'").fetchone()[0] == record["rows"][table] > 0
+            # the same rows as the table: nothing in one that is not in the other
+            for a, b in ((table, f"'{parquet}'"), (f"'{parquet}'", table)):
+                assert (
+                    con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchone()[0]
+                    == 0
+                )
+    finally:
+        con.close()
+
+    with (folder / "dictionary.csv").open(newline="") as handle:
+        dictionary = list(csv.DictReader(handle))
+    [count] = [
+        r for r in dictionary if r["table"] == "marts.fct_border_encounters" and r["column"] == "encounter_count"
+    ]
+    assert count["type"] and count["description"] and count["source"] == "cbp"
+    assert "## marts.fct_border_encounters" in (folder / "dictionary.md").read_text()
+
+
+def test_unchanged_tables_give_identical_parquet_latest_follows_and_old_releases_go(settings, capsys):
+    quiet = Progress(quiet=True)
+    first, second, third = (write_release(settings, quiet) for _ in range(3))
+    for parquet in (second / "tables").iterdir():
+        assert parquet.read_bytes() == (third / "tables" / parquet.name).read_bytes(), parquet.name
+    assert (settings.releases_dir / "latest").resolve() == third.resolve()
+    assert [r["name"] for r in list_releases(settings)] == [second.name, third.name]  # keep = 2
+    assert not first.exists()
+    assert main(["releases"]) == EXIT_OK
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1].startswith(third.name) and "(latest, SAMPLE DATA)" in out[-1] and "gate passed" in out[-1]
+
+
+def test_rollback_republishes_a_release_byte_for_byte_and_refuses_an_altered_one(settings, capsys):
+    quiet = Progress(quiet=True)
+    release = write_release(settings, quiet)
+    good = settings.warehouse_path.read_bytes()
+    settings.warehouse_path.write_bytes(b"a later warehouse")  # what a later publish put in place
+
+    rollback(settings, release.name, quiet)
+    assert settings.warehouse_path.read_bytes() == good
+    published = json.loads(settings.published_info_path.read_text())
+    assert published["warehouse_sha256"] == hashlib.sha256(good).hexdigest()
+
+    parquet = next((release / "tables").iterdir())
+    assert parquet.stat().st_mode & 0o222 == 0  # releases are read-only
+    parquet.chmod(0o640)
+    parquet.write_bytes(parquet.read_bytes()[:-10])
+    settings.warehouse_path.write_bytes(b"another")
+    capsys.readouterr()
+    assert main(["rollback", release.name]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert f"release {release.name}: tables/{parquet.name} was altered" in err
+    assert settings.warehouse_path.read_bytes() == b"another"  # untouched
