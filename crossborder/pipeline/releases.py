@@ -11,6 +11,11 @@ Every successful publish (and `crossborder release`) writes `<data>/releases/<UT
                               comments), grain (dbt `meta.grain`), the source area (its YAML file)
     release.json              build info, sources, CBP releases, TIP editions, the gate's
                               verdict, sample flag, row counts, inputs fingerprint
+    CHANGES.md                computed against the previous release: per table, rows added /
+                              removed / changed (keyed on the grain), and in words: new CBP
+                              months, CBP's revisions of earlier months (how many cells, the
+                              largest change), a new TIP edition with its upgrades and downgrades,
+                              new news articles, new StatCan years
     SHA256SUMS                every file above (`sha256sum -c` reads it)
 
 `releases/latest` is a symbolic link to the newest. A release is written in a hidden folder and
@@ -121,6 +126,121 @@ def _dictionary_markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _grains(settings: Settings) -> dict[str, list[str]]:
+    """schema.table -> its grain columns (dbt `meta.grain`, extended by `grain_extends`)."""
+    models = _dbt_models(settings)
+    by_name = {name: node for (_, name), node in models.items()}
+
+    def grain_of(node: dict[str, Any]) -> list[str]:
+        meta = node.get("config", {}).get("meta") or node.get("meta") or {}
+        own = meta.get("grain") or []
+        own = [own] if isinstance(own, str) else list(own)
+        parent = by_name.get(meta.get("grain_extends") or "")
+        return own + [c for c in (grain_of(parent) if parent else []) if c not in own]
+
+    return {f"{schema}.{name}": grain_of(node) for (schema, name), node in models.items()}
+
+
+def _q(path: Path) -> str:
+    return "'" + path.as_posix().replace("'", "''") + "'"
+
+
+def _table_changes(con: duckdb.DuckDBPyConnection, old: Path, new: Path, grain: list[str]) -> tuple[int, int, int]:
+    """(added, removed, changed) rows between two Parquet files of one table, keyed on its grain
+    (without a grain: rows in one and not the other, changed = 0)."""
+    if not grain:
+        added = con.execute(
+            f"select count(*) from (select * from {_q(new)} except all select * from {_q(old)})"
+        ).fetchall()[0][0]
+        removed = con.execute(
+            f"select count(*) from (select * from {_q(old)} except all select * from {_q(new)})"
+        ).fetchall()[0][0]
+        return added, removed, 0
+    keys = ", ".join(f'"{c}"' for c in grain)
+    on = " and ".join(f'n."{c}" is not distinct from o."{c}"' for c in grain)
+    (added, removed, changed) = con.execute(
+        "select count(*) filter (where o.o_key is null), count(*) filter (where n.n_key is null), "
+        "count(*) filter (where n.n_key is not null and o.o_key is not null and n.n_row is distinct from o.o_row) "
+        f"from (select row({keys}) as n_key, t as n_row, {keys} from {_q(new)} t) n "
+        f"full join (select row({keys}) as o_key, t as o_row, {keys} from {_q(old)} t) o on {on}"
+    ).fetchall()[0]
+    return added, removed, changed
+
+
+def _in_words(con: duckdb.DuckDBPyConnection, old: Path, new: Path, table: str, grain: list[str]) -> list[str]:
+    """What a change of a table means, for the tables analysts ask about."""
+    said = []
+    if table == "marts.fct_border_encounters":
+        months = con.execute(
+            f"select strftime(month_start, '%Y-%m') from (select distinct month_start from {_q(new)} "
+            f"except select distinct month_start from {_q(old)}) order by 1"
+        ).fetchall()
+        if months:
+            said.append(f"new CBP months: {', '.join(m for (m,) in months)}")
+        keys = ", ".join(f'"{c}"' for c in grain)
+        revised = con.execute(
+            f"select count(*), max(abs(n.encounter_count - o.encounter_count)), "
+            f"arg_max(strftime(n.month_start, '%Y-%m') || ' ' || n.aor_code || ': ' || o.encounter_count || ' -> ' "
+            f"|| n.encounter_count, abs(n.encounter_count - o.encounter_count)) "
+            f"from {_q(new)} n join {_q(old)} o using ({keys}) where n.encounter_count <> o.encounter_count"
+        ).fetchall()[0]
+        if revised[0] and grain:
+            said.append(f"CBP revised {revised[0]} earlier cells (largest change: {revised[2]})")
+    elif table == "marts.fct_tip_tier_placements":
+        for year, upgrades, downgrades, countries in con.execute(
+            f"select report_year, count(*) filter (where movement = 'upgrade'), "
+            f"count(*) filter (where movement = 'downgrade'), count(*) from {_q(new)} "
+            f"where report_year not in (select report_year from {_q(old)}) group by 1 order by 1"
+        ).fetchall():
+            said.append(f"new TIP edition {year}: {countries} countries, {upgrades} upgrades, {downgrades} downgrades")
+    elif table == "marts.fct_statcan_trafficking_incidents":
+        years = con.execute(
+            f"select distinct ref_year from {_q(new)} except select distinct ref_year from {_q(old)} order by 1"
+        ).fetchall()
+        if years:
+            said.append(f"new StatCan years: {', '.join(str(y) for (y,) in years)}")
+    return said
+
+
+def _changes_markdown(settings: Settings, previous: Path | None, current: Path, name: str) -> str:
+    """CHANGES.md: per table, rows added / removed / changed since the previous release, and in
+    words what that means for CBP months and revisions, TIP editions, news and StatCan years."""
+    if previous is None:
+        return f"# Changes in release {name}\n\nThe first release: nothing to compare with.\n"
+    import duckdb
+
+    grains = _grains(settings)
+    lines = [f"# Changes in release {name}", "", f"Compared with release {previous.name}.", ""]
+    rows, words = [], []
+    con = duckdb.connect(config=dict(settings.duckdb.config()))
+    try:
+        new_tables = {p.name: p for p in (current / "tables").glob("*.parquet")}
+        old_tables = {p.name: p for p in (previous / "tables").glob("*.parquet")}
+        for file_name in sorted(new_tables.keys() | old_tables.keys()):
+            table = file_name.removesuffix(".parquet")
+            new, old = new_tables.get(file_name), old_tables.get(file_name)
+            if new is None or old is None:
+                rows.append(f"| {table} | {'table removed' if new is None else 'new table'} | | |")
+                continue
+            if table in {"main.build_info", "main.fetch_attempts"} or sha256_of(new) == sha256_of(old):
+                continue  # unchanged; or about the build itself, which differs on every build
+            added, removed, changed = _table_changes(con, old, new, grains.get(table, []))
+            if added or removed or changed:
+                rows.append(f"| {table} | {added} | {removed} | {changed} |")
+                words += _in_words(con, old, new, table, grains.get(table, []))
+                if table == "marts.fct_news_articles" and added:
+                    words.append(f"{added} new news articles")
+    finally:
+        con.close()
+    if words:
+        lines += [f"- {w}" for w in words] + [""]
+    if rows:
+        lines += ["| table | rows added | rows removed | rows changed |", "|---|---|---|---|", *rows]
+    else:
+        lines.append("No table changed.")
+    return "\n".join(lines) + "\n"
+
+
 def _build_info(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     cursor = con.execute("select * from main.build_info")
     names = [d[0] for d in cursor.description]
@@ -198,6 +318,9 @@ def write_release(settings: Settings, progress: Progress) -> Path:
             atomic_write(
                 tmp / "release.json", json.dumps(_release_record(settings, name, build_info, counts), indent=2)
             )
+            previous = [r["path"] for r in list_releases(settings)]
+            changes = _changes_markdown(settings, previous[-1] if previous else None, tmp, name)
+            atomic_write(tmp / "CHANGES.md", changes)
             _write_sums(tmp)
             os.replace(tmp, releases / name)
         except OSError as exc:

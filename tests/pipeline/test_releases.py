@@ -108,3 +108,38 @@ def test_rollback_republishes_a_release_byte_for_byte_and_refuses_an_altered_one
     err = capsys.readouterr().err
     assert f"release {release.name}: tables/{parquet.name} was altered" in err
     assert settings.warehouse_path.read_bytes() == b"another"  # untouched
+
+
+def test_changes_name_a_cbp_revision_and_a_new_month_since_the_previous_release(settings):
+    quiet = Progress(quiet=True)
+    first = write_release(settings, quiet)
+    assert "The first release: nothing to compare with." in (first / "CHANGES.md").read_text()
+    assert "CHANGES.md" in (first / "SHA256SUMS").read_text()
+
+    # What the next CBP release does: revise one earlier month's cell, add a month.
+    con = duckdb.connect(str(settings.warehouse_path))
+    try:
+        (month, aor, count) = con.execute(
+            "select strftime(month_start, '%Y-%m'), aor_code, encounter_count from marts.fct_border_encounters "
+            "order by month_start, aor_code, encounter_count desc limit 1"
+        ).fetchall()[0]
+        con.execute(
+            "update marts.fct_border_encounters set encounter_count = encounter_count + 7 where rowid = (select rowid "
+            "from marts.fct_border_encounters order by month_start, aor_code, encounter_count desc limit 1)"
+        )
+        (newest,) = con.execute("select max(month_start) from marts.fct_border_encounters").fetchall()[0]
+        con.execute(
+            "insert into marts.fct_border_encounters select * replace (month_start + interval 1 month as month_start) "
+            "from marts.fct_border_encounters where month_start = ? limit 1",
+            [newest],
+        )
+    finally:
+        con.close()
+    second = write_release(settings, quiet)
+    changes = (second / "CHANGES.md").read_text()
+    assert f"Compared with release {first.name}." in changes
+    assert f"CBP revised 1 earlier cells (largest change: {month} {aor}: {count} -> {count + 7})" in changes
+    next_month = f"{newest.year + newest.month // 12}-{newest.month % 12 + 1:02d}"
+    assert f"new CBP months: {next_month}" in changes
+    assert "| marts.fct_border_encounters | 1 | 0 | 1 |" in changes
+    assert "marts.fct_tip_tier_placements" not in changes  # unchanged tables are not listed
