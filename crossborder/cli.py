@@ -244,6 +244,21 @@ def _parser() -> argparse.ArgumentParser:
     mirror.add_argument(
         "--port", type=int, default=None, help=f"port on 127.0.0.1 (default {demo.PREFERRED_PORT}; 0 = any free port)"
     )
+    serve = commands.add_parser(
+        "serve",
+        help="browse a release in a local read-only web explorer (Datasette): filter, facet, download",
+        description="Check RELEASE (default: latest) against its SHA256SUMS, copy its Parquet tables into SQLite "
+        "once (in DIR/<release>/, default <data>/explorer), and serve them with Datasette, opened immutable: every "
+        "table with filters, facets, sort, row counts and CSV/JSON download of the current view, descriptions from "
+        "the data dictionary, the examples of docs/analyst-marts.md as canned questions, and links to the briefing "
+        "report, the dbt docs and the gate's Data Docs.",
+    )
+    serve.add_argument("release", nargs="?", help="a release name from `crossborder releases` (default: latest)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8001, help="port (default 8001; 0 = any free port)")
+    serve.add_argument(
+        "--cache-dir", type=Path, metavar="DIR", help="where the SQLite copies go (default <data>/explorer)"
+    )
     return parser
 
 
@@ -392,6 +407,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(write_docs(settings, args.output, progress))
             else:
                 serve_docs(settings, args.port, progress)
+        elif args.command == "serve":
+            from crossborder.explorer.server import serve as serve_explorer  # Datasette loads only here
+
+            serve_explorer(settings, args.release, args.host, args.port, args.cache_dir, progress)
         elif args.command == "demo-mirror":
             _serve_demo_mirror(settings, args.port, progress)
     except GateFailed as exc:

@@ -323,13 +323,15 @@ def write_release(settings: Settings, progress: Progress) -> Path:
             atomic_write(tmp / "CHANGES.md", changes)
             _write_sums(tmp)
             os.replace(tmp, releases / name)
-        except OSError as exc:
+        except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
-            raise CrossborderError(
-                f"release {name} not written ({exc}); the published warehouse and earlier releases are unchanged"
-            ) from exc
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            # A full disk reaches us as OSError from Python's writes, or as DuckDB's IOException
+            # from its Parquet writer.
+            if isinstance(exc, OSError) or type(exc).__name__ == "IOException":
+                raise CrossborderError(
+                    f"release {name} not written ({str(exc).splitlines()[0]}); "
+                    "the published warehouse and earlier releases are unchanged"
+                ) from exc
             raise
         _point_latest(releases, name)
         share_with_group(releases / name, settings.data_dir)

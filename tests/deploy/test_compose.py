@@ -125,7 +125,7 @@ def test_the_dev_override_mounts_dags_and_the_dbt_project(tmp_path):
 def test_the_ui_and_the_docs_listen_on_loopback_only(tmp_path):
     services = rendered(tmp_path, DUMMY, "--profile", "celery")["services"]
     published = {name: service["ports"] for name, service in services.items() if service.get("ports")}
-    assert set(published) == {"airflow-apiserver", "docs"}
+    assert set(published) == {"airflow-apiserver", "docs", "explorer"}
     for name, ports in published.items():
         assert all(port["host_ip"] == "127.0.0.1" for port in ports), name
     docs = services["docs"]
@@ -133,6 +133,9 @@ def test_the_ui_and_the_docs_listen_on_loopback_only(tmp_path):
     script = docs["command"][-1]
     for folder in ("reports", "dbt/target", "gx/data_docs"):
         assert f"/opt/crossborder/data/{folder} " in script, folder
+    explorer = services["explorer"]
+    assert [(v["source"], v["read_only"]) for v in explorer["volumes"]] == [("crossborder-data", True)]
+    assert explorer["entrypoint"][:2] == ["crossborder", "serve"] and "/tmp/explorer" in explorer["entrypoint"]
 
 
 def _init_script(tmp_path: Path) -> tuple[str, dict[str, str]]:

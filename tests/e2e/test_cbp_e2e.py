@@ -9,6 +9,7 @@ import pytest
 
 from crossborder.cli import EXIT_GATE_FAILED, EXIT_OK, main
 from crossborder.core.landing import LandingZone
+from crossborder.pipeline.releases import list_releases
 from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
 from tests.warehouse_utils import query
 
@@ -172,3 +173,26 @@ def test_a_failed_gate_keeps_the_published_warehouse_byte_for_byte(settings, sit
     assert json.loads(settings.gate_result_path.read_text())["passed"] is False
     # The raw file of the bad release stays in the landing zone for inspection.
     assert any(e.url.endswith("fy24-fy25-dec-aor.csv") for e in LandingZone(settings.raw_dir, "cbp").entries())
+
+
+def test_two_runs_with_a_revision_between_them_give_two_releases_whose_changes_name_it(settings, site, capsys):
+    """Run, then CBP publishes a newer release revising one earlier month: the second run's release
+    says so in CHANGES.md, and rollback returns the first warehouse byte for byte."""
+    publish_cbp(
+        site,
+        encounters={ENC_OLD: csv_bytes(ENCOUNTER_HEADER, encounter_rows([2022, 2023]))},
+        drugs={DRUG_OLD: csv_bytes(DRUG_HEADER, drug_rows([2022, 2023]))},
+    )
+    assert main(["run", "--source", "cbp"]) == EXIT_OK
+    first_warehouse = settings.warehouse_path.read_bytes()
+    two_overlapping_releases(site)
+    assert main(["run", "--source", "cbp"]) == EXIT_OK
+    first, second = (r["path"] for r in list_releases(settings))
+    changes = (second / "CHANGES.md").read_text(encoding="utf-8")
+    assert f"Compared with release {first.name}." in changes
+    assert "CBP revised 1 earlier cells (largest change: 2023-01 ofo-buffalo-field-office: 10 -> 99)" in changes
+    new_months = ", ".join(f"{2023 + (m > 3)}-{(m + 8) % 12 + 1:02d}" for m in range(1, 13))
+    assert f"new CBP months: {new_months}" in changes
+    capsys.readouterr()
+    assert main(["rollback", first.name]) == EXIT_OK
+    assert settings.warehouse_path.read_bytes() == first_warehouse

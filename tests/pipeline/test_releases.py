@@ -8,12 +8,14 @@ import csv
 import hashlib
 import json
 import shutil
+import subprocess
 
 import duckdb
 import pytest
 
 from crossborder.cli import EXIT_FAILED, EXIT_OK, main
 from crossborder.core.config import load_settings
+from crossborder.core.errors import CrossborderError
 from crossborder.core.progress import Progress
 from crossborder.pipeline.releases import list_releases, rollback, write_release
 
@@ -143,3 +145,38 @@ def test_changes_name_a_cbp_revision_and_a_new_month_since_the_previous_release(
     assert f"new CBP months: {next_month}" in changes
     assert "| marts.fct_border_encounters | 1 | 0 | 1 |" in changes
     assert "marts.fct_tip_tier_placements" not in changes  # unchanged tables are not listed
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A tmpfs of its own (root only; skipped elsewhere), unmounted after the test."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_disk_full_during_a_release_leaves_the_warehouse_and_earlier_releases_intact(
+    settings, small_disk, monkeypatch
+):
+    monkeypatch.setattr(type(settings), "releases_dir", property(lambda self: small_disk / "releases"))
+    quiet = Progress(quiet=True)
+    first = write_release(settings, quiet)
+    published = settings.warehouse_path.read_bytes()
+    # Room for the warehouse copy, not for the Parquet files as well.
+    used = sum(p.stat().st_size for p in first.rglob("*") if p.is_file())
+    size = used + settings.warehouse_path.stat().st_size + 256 * 1024
+    subprocess.run(["mount", "-o", f"remount,size={size}", str(small_disk)], check=True)
+    with pytest.raises(CrossborderError, match=r"not written \(.*[Ss]pace.*\); the published warehouse and earlier"):
+        write_release(settings, quiet)
+    assert settings.warehouse_path.read_bytes() == published
+    assert [r["name"] for r in list_releases(settings)] == [first.name]
+    assert (small_disk / "releases" / "latest").resolve() == first
+    assert not [p for p in (small_disk / "releases").iterdir() if p.name.startswith(".")]  # no half release
+    _sums_ok(first)
+    # With room again, the same call succeeds.
+    subprocess.run(["mount", "-o", "remount,size=256m", str(small_disk)], check=True)
+    assert write_release(settings, quiet).parent == small_disk / "releases"
