@@ -25,6 +25,7 @@ from extractors import SOURCES
 SCHEDULES: dict[str, str] = {
     "cbp": "@daily",  # monthly releases; a daily check costs a few 304s
     "statcan": "@weekly",  # an annual table
+    "ohss": "@weekly",  # a workbook restated every month or two
 }
 
 

@@ -21,6 +21,7 @@ SOURCES: dict[str, str] = {
     "tip": "extractors.tip",
     "news": "extractors.news",
     "statcan": "extractors.statcan",
+    "ohss": "extractors.ohss",
 }
 
 

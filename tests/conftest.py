@@ -36,7 +36,7 @@ def env(tmp_path, monkeypatch, httpserver):
     }
     # The test data covers fixed past months and years: its coverage would always be stale
     # (tests/pipeline/test_freshness_coverage.py checks the coverage thresholds on the demo data).
-    for source in ("CBP", "TIP", "NEWS", "STATCAN"):
+    for source in ("CBP", "TIP", "NEWS", "STATCAN", "OHSS"):
         for level in ("WARN", "ERROR"):
             values[f"CROSSBORDER_{source}_COVERAGE_{level}_DAYS"] = "36500"
     for key, value in values.items():

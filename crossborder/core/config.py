@@ -35,6 +35,7 @@ GATE_THRESHOLDS: dict[str, dict[str, type]] = {
     "tip": {"min_countries_per_edition": int, "max_countries_per_edition": int, "max_countries_dropped": int},
     "news": {"min_topic_share": float},
     "statcan": {"required_provinces": list},
+    "ohss": {"max_rounding_per_cell": int},
 }
 # Keys every source section may have besides its options.
 _SECTION_KEYS = ("base_url", "official_hosts", "demo_overrides")

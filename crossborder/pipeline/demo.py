@@ -18,7 +18,7 @@ MIRROR_DIR = PROJECT_ROOT / "demo" / "mirror"
 # A fixed port keeps the demo's source URLs, and so the demo warehouse, the same from run to run.
 PREFERRED_PORT = 8765
 # Sources the mirror can play.
-MIRRORED_SOURCES = ("cbp", "tip", "news", "statcan")
+MIRRORED_SOURCES = ("cbp", "tip", "news", "statcan", "ohss")
 
 
 class _MirrorHandler(http.server.SimpleHTTPRequestHandler):

@@ -87,6 +87,7 @@ COVERAGE: dict[str, tuple[tuple[str, str, str], ...]] = {
     "tip": (("marts.fct_tip_tier_placements", "report_year", "tip_edition"),),
     "news": (("marts.fct_news_articles", "published_at", "instant"),),
     "statcan": (("marts.fct_statcan_trafficking_incidents", "ref_year", "year"),),
+    "ohss": (("marts.fct_usbp_encounters_monthly", "month_start", "month"),),
 }
 
 

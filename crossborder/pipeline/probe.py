@@ -2,10 +2,11 @@
 
 Per source, one request for each entry page (CBP's two landing pages and the newest release file
 each lists; the newest TIP edition's index and one country page; each news feed and GDELT query;
-the StatCan WDS call), each parsed with the source's real parser, and measured against the last
-successful fetch of the same URL in the landing zone: release links found, the CSV header against
-the series' schema, country links found, the narrative's layout and sections, feed items, the
-WDS answer. A blocked answer (crossborder.core.fetch_health), a failed request,
+the StatCan WDS call; OHSS's landing page and the newest Border Patrol workbook), each parsed
+with the source's real parser, and measured against the last successful fetch of the same URL in
+the landing zone: release links found, the CSV header against the series' schema, country links
+found, the narrative's layout and sections, feed items, the WDS answer, workbook links and sheets.
+A blocked answer (crossborder.core.fetch_health), a failed request,
 a parser that no longer reads the page, or a count that fell to less than half of the held copy's
 is drift. Downloads go to a temporary folder: no raw file, manifest line, ledger line or record
 is written, and the warehouse is not opened.
@@ -193,11 +194,31 @@ def _probe_statcan(p: _Prober) -> list[Check]:
     return [p.check("WDS call", url, lambda body: {"names a zip": bool(zip_url_from_wds(body, url))})[0]]
 
 
+def _probe_ohss(p: _Prober) -> list[Check]:
+    from extractors.ohss.discover import workbook_links
+    from extractors.ohss.parse import WorkbookLog, parse_workbook
+
+    url = p.source.url(p.source.option("landing_page"))
+    page, body = p.check("landing page", url, lambda body: {"USBP workbook links": len(workbook_links(body, url))})
+    checks = [page]
+    links = workbook_links(body, url) if body is not None and not page.problem else []
+    if links:  # the newest workbook still reads: a renamed sheet or column is drift
+
+        def sheets(data: bytes, link: str = links[-1]) -> dict[str, Any]:
+            log = WorkbookLog()
+            parse_workbook(data, workbook="probe", source_url=link, raw_sha256="", fetched_at="", log=log)
+            return {"sheets read": len(log.kept), "rows kept": sum(log.kept.values())}
+
+        checks.append(p.check("workbook", links[-1], sheets)[0])
+    return checks
+
+
 PROBES: dict[str, Callable[[_Prober], list[Check]]] = {
     "cbp": _probe_cbp,
     "tip": _probe_tip,
     "news": _probe_news,
     "statcan": _probe_statcan,
+    "ohss": _probe_ohss,
 }
 
 

@@ -32,10 +32,15 @@
     Unknown month abbreviations (or a null fiscal year) give null.
 -#}
 {% macro fiscal_month_start(fiscal_year, month_abbv) -%}
+    {{ fiscal_month_number_start(fiscal_year, fiscal_month(month_abbv)) }}
+{%- endmacro %}
+
+{#- First calendar day of fiscal month number fiscal_month (1 = October) of fiscal_year. -#}
+{% macro fiscal_month_number_start(fiscal_year, fiscal_month) -%}
     cast(make_date(
         cast({{ fiscal_year }} as bigint)
-            - case when ({{ fiscal_month(month_abbv) }}) <= 3 then 1 else 0 end,
-        {{ calendar_month_of_fiscal_month(fiscal_month(month_abbv)) }},
+            - case when ({{ fiscal_month }}) <= 3 then 1 else 0 end,
+        {{ calendar_month_of_fiscal_month(fiscal_month) }},
         1
     ) as date)
 {%- endmacro %}

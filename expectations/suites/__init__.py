@@ -27,6 +27,7 @@ SUITE_MODULES: dict[str, str] = {
     "tip": "expectations.suites.tip",
     "news": "expectations.suites.news",
     "statcan": "expectations.suites.statcan",
+    "ohss": "expectations.suites.ohss",
 }
 # checks of the marts that join the sources: run whatever sources were built
 SHARED_MODULES: dict[str, str] = {

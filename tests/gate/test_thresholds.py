@@ -29,7 +29,8 @@ def test_thresholds_are_read_typed_from_the_config():
     assert settings.thresholds("news") == {"min_topic_share": 0.3}
     assert settings.thresholds("statcan") == {"required_provinces": ["source"]}
     assert settings.thresholds("cbp") == {"max_release_drop_share": 0.005}
-    assert set(GATE_THRESHOLDS) == {"cbp", "tip", "news", "statcan"}
+    assert settings.thresholds("ohss") == {"max_rounding_per_cell": 5}
+    assert set(GATE_THRESHOLDS) == {"cbp", "tip", "news", "statcan", "ohss"}
     with pytest.raises(CrossborderError, match="has no quality gate thresholds"):
         settings.thresholds("nosuchsource")
 

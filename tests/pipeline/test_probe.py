@@ -31,9 +31,10 @@ def test_the_demo_mirror_probes_healthy_and_the_probe_writes_nothing(demo_data, 
     with demo.serve_mirror() as base_url:
         results = probe(demo.with_mirror(load_settings(), base_url, demo.MIRRORED_SOURCES))
     lines = [r.line() for r in results]
-    assert [r.source for r in results] == ["cbp", "tip", "news", "statcan"]
+    assert [r.source for r in results] == ["cbp", "tip", "news", "statcan", "ohss"]
     assert all(r.healthy for r in results), lines
     assert "release links" in lines[0] and "country links" in lines[1] and "items" in lines[2]
+    assert "USBP workbook links 1" in lines[4] and "sheets read 16" in lines[4], lines[4]
     assert _files(demo_data) == before  # no raw file, manifest, ledger or warehouse touched
 
 

@@ -37,5 +37,5 @@ def test_every_declared_source_is_registered():
 
 
 def test_an_unknown_source_is_refused_naming_the_known_ones():
-    with pytest.raises(CrossborderError, match="unknown source 'ohss' .known: cbp, news, statcan, tip."):
-        extractors.source("ohss")
+    with pytest.raises(CrossborderError, match="unknown source 'ofo' .known: cbp, news, ohss, statcan, tip."):
+        extractors.source("ofo")

@@ -1,0 +1,42 @@
+-- One row per cell of an OHSS "Monthly ..." sheet, per workbook landed, as published
+-- (rounded to tens); the breakdowns a sheet lacks are null.
+
+with
+
+source as (
+
+    select * from {{ source('ohss', 'monthly') }}
+
+),
+
+renamed as (
+
+    select
+        -- workbook provenance
+        workbook,
+        source_url,
+        raw_sha256,
+        cast(fetched_at as timestamptz) as fetched_at,
+        sheet,
+        source_row,
+
+        -- period
+        fiscal_year,
+        month_label,
+        fiscal_month,
+        {{ fiscal_month_number_start('fiscal_year', 'fiscal_month') }} as month_start,
+
+        -- breakdowns
+        region,
+        sector,
+        citizenship,
+        family_status,
+
+        -- measure
+        quantity as encounter_count
+
+    from source
+
+)
+
+select * from renamed

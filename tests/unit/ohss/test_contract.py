@@ -1,0 +1,63 @@
+"""Contract test: the parser and the gate's rounding check against the real OHSS workbook in
+../shared/real-data/ohss (skipped where it is absent)."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from crossborder.core.config import load_settings
+from expectations.suites.ohss import _agreement_sql
+from extractors.ohss.parse import WorkbookLog, parse_workbook
+from extractors.ohss.schema import REQUIRED_SHEETS
+from tests.conftest import real_data
+
+pytestmark = pytest.mark.contract
+
+
+@pytest.fixture(scope="module")
+def real_workbook():
+    path = real_data("ohss", "KHSM Encounters (USBP) fy25m11.xlsx")
+    log = WorkbookLog()
+    records = parse_workbook(
+        path.read_bytes(), workbook=path.stem, source_url="file:" + path.name, raw_sha256="real",
+        fetched_at="2025-09-01T00:00:00+00:00", log=log,
+    )  # fmt: skip
+    return records, log
+
+
+def test_every_sheet_of_the_real_workbook_reads_without_a_reject(real_workbook):
+    records, log = real_workbook
+    assert not log.rejects
+    assert len(log.kept) == 16 and set(REQUIRED_SHEETS) <= log.kept.keys()
+    monthly = pd.DataFrame(records["monthly"])
+    assert monthly["fiscal_year"].min() == 2000
+    # The last fiscal year is partial: the real copy ends in November (fiscal month 2).
+    last = monthly[monthly["fiscal_year"] == monthly["fiscal_year"].max()]
+    assert sorted(last["fiscal_month"].unique()) == [1, 2]
+    assert set(monthly["region"].dropna()) == {"Coastal Border", "Northern Land Border", "Southwest Land Border"}
+    assert (monthly["quantity"] % 10 == 0).all()  # every value rounded to tens
+
+
+def test_the_real_workbooks_months_add_up_to_its_years_within_rounding(real_workbook):
+    """The gate's own SQL over the real workbook: every annual cell of every sheet agrees with its months."""
+    records, _ = real_workbook
+    con = duckdb.connect()
+    for kind in ("annual", "monthly"):
+        frame = pd.DataFrame(records[kind]).rename(columns={"quantity": "encounter_count"})  # noqa: F841
+        con.execute("create schema if not exists staging")
+        con.execute(f"create table staging.stg_ohss__{kind}_encounters as select * from frame")
+    con.execute("create schema intermediate")
+    con.execute("create table intermediate.int_ohss__workbooks as select 'real' as raw_sha256, true as is_current")
+    con.execute(
+        """create table intermediate.int_ohss__fiscal_year_coverage as
+           select fiscal_year, count(distinct fiscal_month) as months_covered
+           from staging.stg_ohss__monthly_encounters where sheet = 'Monthly Count' group by 1"""
+    )
+    per_cell = load_settings().thresholds("ohss")["max_rounding_per_cell"]
+    compared = con.execute(_agreement_sql(per_cell)).df()
+    assert len(compared) >= len(records["annual"])  # every annual cell compared
+    assert compared["is_within_rounding"].all(), compared[~compared["is_within_rounding"]].head()
+    # The bound is not slack: a tenth of it would fail cells of the real workbook.
+    assert (abs(compared["annual_count"] - compared["months_sum"]) > compared["bound"] / 10).any()
