@@ -1,20 +1,21 @@
 """End to end: a local server plays OHSS's landing page and serves a Border Patrol workbook;
 `crossborder run --source ohss` extracts, builds, passes the gate and publishes; then a newer
-workbook whose months no longer add up to a year fails the gate, naming the sheet and the year,
-and the published warehouse stays. Slow: marked e2e."""
+workbook restating a month is published in its place and the revisions table names the change.
+(A workbook whose months do not add up failing the gate: tests/gate/test_ohss_suite.py.)
+Slow: marked e2e."""
 
 from __future__ import annotations
 
 import pytest
 
-from crossborder.cli import EXIT_GATE_FAILED, EXIT_OK, main
+from crossborder.cli import EXIT_OK, main
 from tests.samples.ohss import WORKBOOK_PATH, serve, sheets_from_counts, true_counts, workbook_bytes
 from tests.warehouse_utils import query
 
 pytestmark = pytest.mark.e2e
 
 
-def test_run_source_ohss_then_a_workbook_whose_months_disagree_with_its_year_fails_the_gate(
+def test_run_source_ohss_then_a_newer_workbook_restating_a_month_replaces_it_and_shows_the_revision(
     env, site, monkeypatch, capsys
 ):
     from crossborder.core.config import load_settings
@@ -46,13 +47,21 @@ def test_run_source_ohss_then_a_workbook_whose_months_disagree_with_its_year_fai
     assert (first[0], first[1], str(first[2])) == (2023, 1, "2022-10-01")
     assert {(r[3], r[4]) for r in rows if r[5] == "Blaine, WA"} == {("northern", "usbp-blaine-sector")}
     assert {r[3] for r in rows if r[5] == "Miami, FL"} == {"other"}
-    published = settings.warehouse_path.read_bytes()
 
-    # A newer workbook: FY2024's annual count is 1,000 more than its months (far past rounding).
-    sheets["Annual Count"] = [r if r[0] != 2024 else [2024, r[1] + 1000] for r in sheets["Annual Count"]]
+    # A newer workbook restates one month of Blaine (and that year's figures with it): the marts
+    # use it, and the revisions table says what it changed.
+    blaine = next(r for r in sheets["Monthly Rgn and Sector"] if r[0] == 2024 and r[3] == "Blaine, WA")
+    blaine[4] += 10
+    sheets["Annual Rgn and Sector"] = [
+        [*r[:3], r[3] + 10] if (r[0], r[2]) == (2024, "Blaine, WA") else r for r in sheets["Annual Rgn and Sector"]
+    ]
     serve(site, workbook_bytes(sheets), path=WORKBOOK_PATH.replace("fy25m02", "fy25m03"))
-    capsys.readouterr()
-    assert main(["run", "--source", "ohss"]) == EXIT_GATE_FAILED
-    err = capsys.readouterr().err
-    assert "ohss.months_add_up_to_years" in err and "Annual Count" in err and "2024" in err, err
-    assert settings.warehouse_path.read_bytes() == published
+    assert main(["run", "--source", "ohss"]) == EXIT_OK
+    assert query(
+        warehouse,
+        """select workbook, change_type, previous_encounter_count, encounter_count
+           from marts.fct_usbp_encounter_revisions where change_type <> 'unchanged' and is_current""",
+    ) == [("KHSM Encounters (USBP) fy25m03", "revised", blaine[4] - 10, blaine[4])]
+    assert query(warehouse, "select distinct workbook from marts.fct_usbp_encounters_monthly") == [
+        ("KHSM Encounters (USBP) fy25m03",)
+    ]

@@ -25,6 +25,9 @@ NOT_CBP_MARTS = (
     "marts.fct_news_articles",
     "marts.bridge_news_article_country",
     "marts.fct_statcan_trafficking_incidents",
+    "marts.fct_usbp_encounters_monthly",
+    "marts.fct_usbp_encounters_annual",
+    "marts.fct_usbp_encounter_revisions",
 )
 
 
@@ -75,5 +78,10 @@ def make_hostile(data_dir: Path) -> None:
 
 
 def make_cbp_only(data_dir: Path) -> None:
-    """Only CBP in the warehouse: every other source's marts emptied."""
-    change_warehouse(data_dir, *((f"delete from {table}", []) for table in NOT_CBP_MARTS))
+    """Only CBP in the warehouse: every other source's marts emptied, and OHSS's months out of the
+    Border Patrol long series (a build without OHSS holds CBP's months only)."""
+    change_warehouse(
+        data_dir,
+        *((f"delete from {table}", []) for table in NOT_CBP_MARTS),
+        ("delete from marts.mart_border_region_monthly_history where publisher = 'ohss'", []),
+    )

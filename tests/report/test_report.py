@@ -15,7 +15,16 @@ from crossborder.report.models import ReportModelError
 from crossborder.report.sections import cbp, news
 from tests.report.samples import MARKUP_COUNTRY, QUARANTINED_URL, SCRIPT_TITLE
 
-CHART_KEYS = ["encounters", "seizures", "tip-tiers", "tip-history", "news-topics", "news-countries", "statcan"]
+CHART_KEYS = [
+    "encounters",
+    "seizures",
+    "usbp-history",
+    "tip-tiers",
+    "tip-history",
+    "news-topics",
+    "news-countries",
+    "statcan",
+]
 
 
 def _charts(html: str) -> list[str]:
@@ -49,6 +58,10 @@ def test_readings_say_what_the_report_models_hold(demo_report):
     assert readings["encounters"].startswith("In February 2025: 15,480 at the southwest land border (-18% on a year")
     assert "The northern border is 2.4% of all encounters" in readings["encounters"]
     assert readings["seizures"].startswith("In December 2024, 256 lb of fentanyl were seized (+12% on a year earlier)")
+    assert readings["usbp-history"] == (
+        "Northern land border: 1,272 in FY2024, the last complete fiscal year (peak FY2023: 1,506); the series "
+        "starts October 2018. Apprehensions until March 2020, then encounters (Title 42 expulsions too)."
+    )
     assert readings["tip-tiers"] == "The 2023 edition places 6 countries: 3 on Tier 2, 2 on Tier 3, 1 on Special Case."
     assert readings["tip-history"] == "Latest placements: Canada Tier 2 (2023); Mexico Tier 2 (2023)."
     assert readings["news-topics"].startswith("11 articles from 04 Mar 2025 to 22 Mar 2025")
@@ -102,6 +115,9 @@ def test_sections_without_data_are_skipped_saying_why(cbp_only):
     ):
         shown = html.split(f'<section id="section-{section}"', 1)[1].split("</section>", 1)[0]
         assert f"Not shown: no data (report.{model} is empty: nothing of this source is in the warehouse)." in shown
+    # CBP's Border Patrol months alone are no quarter-century series: the history section says why it is not drawn.
+    shown = html.split('<section id="section-usbp_history"', 1)[1].split("</section>", 1)[0]
+    assert "Not shown: no data (report.rpt_usbp_border_region_history holds no OHSS month" in shown
     assert 'class="section-error"' not in html
 
 

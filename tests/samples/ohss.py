@@ -60,9 +60,11 @@ def round_to_tens(value: int) -> int:
     return (value + 5) // 10 * 10
 
 
-def true_counts(
-    seed: int, fiscal_years: Iterable[int], last_fiscal_month: int = 12, scale: int = 40
-) -> dict[tuple, int]:
+# Mean invented count of one finest-grain cell, by region: about the demo CBP files' monthly scale.
+REGION_SCALES = {"Northern Land Border": 3, "Coastal Border": 8, "Southwest Land Border": 400}
+
+
+def true_counts(seed: int, fiscal_years: Iterable[int], last_fiscal_month: int = 12) -> dict[tuple, int]:
     """(fiscal_year, fiscal_month, sector, citizenship, family_status) -> an invented true count;
     the last fiscal year stops at last_fiscal_month (a partial year). Many counts are small, so
     some cells round to zero and are left out, as in the real workbook."""
@@ -72,10 +74,11 @@ def true_counts(
     for year in years:
         for month in range(1, (last_fiscal_month if year == years[-1] else 12) + 1):
             for sector, region in SECTORS.items():
-                weight = 20 if region == "Southwest Land Border" else 1
                 for citizenship in CITIZENSHIPS:
                     for family in FAMILY_STATUSES:
-                        counts[(year, month, sector, citizenship, family)] = int(rng.expovariate(1 / (scale * weight)))
+                        counts[(year, month, sector, citizenship, family)] = int(
+                            rng.expovariate(1 / REGION_SCALES[region])
+                        )
     return counts
 
 

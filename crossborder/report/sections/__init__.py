@@ -11,9 +11,9 @@ from __future__ import annotations
 from crossborder.core.progress import Progress
 from crossborder.report.base import Section, SectionResult, Skip
 from crossborder.report.models import ReportModelError
-from crossborder.report.sections import cbp, news, statcan, tip
+from crossborder.report.sections import cbp, news, statcan, tip, usbp
 
-SECTIONS: list[Section] = [*cbp.SECTIONS, *tip.SECTIONS, *news.SECTIONS, *statcan.SECTIONS]
+SECTIONS: list[Section] = [*cbp.SECTIONS, *usbp.SECTIONS, *tip.SECTIONS, *news.SECTIONS, *statcan.SECTIONS]
 
 
 def build_sections(con, progress: Progress | None = None) -> list[SectionResult]:

@@ -61,3 +61,45 @@ def test_the_real_workbooks_months_add_up_to_its_years_within_rounding(real_work
     assert compared["is_within_rounding"].all(), compared[~compared["is_within_rounding"]].head()
     # The bound is not slack: a tenth of it would fail cells of the real workbook.
     assert (abs(compared["annual_count"] - compared["months_sum"]) > compared["bound"] / 10).any()
+
+
+def test_the_real_workbooks_fy2021_cells_are_cbps_real_fy2021_figures_rounded_to_tens(real_workbook):
+    """Where the two publishers overlap, OHSS's month x sector cells are CBP's nationwide file's
+    Border Patrol counts rounded to tens (absent when they round to zero), sector names mapping
+    onto CBP's (`Blaine, WA` -> `Blaine Sector`) and regions onto CBP's (`Coastal Border` -> `Other`)."""
+    from extractors.cbp.discover import release_from_url
+    from extractors.cbp.parse import parse_release_csv
+    from extractors.cbp.schema import MONTHS
+    from extractors.csv_files import RowLog
+
+    body = real_data("cbp", "nationwide-encounters-fy21-aor.csv").read_bytes()
+    release = release_from_url(
+        "https://www.cbp.gov/sites/default/files/2024-10/nationwide-encounters-fy21-fy24-aor.csv"
+    )
+    cbp = pd.DataFrame(parse_release_csv(body, release, "0" * 64, RowLog()))
+    cbp = cbp[(cbp["component"] == "U.S. Border Patrol") & (cbp["fiscal_year"] == 2021)]
+    months = {abbv: n for n, abbv in enumerate(MONTHS[9:] + MONTHS[:9], 1)}  # OCT = fiscal month 1
+    cbp_cells = (
+        cbp.assign(fiscal_month=cbp["month_abbv"].map(months))
+        .groupby(["fiscal_month", "area_of_responsibility"])["encounter_count"]
+        .sum()
+    )
+
+    records, _ = real_workbook
+    monthly = pd.DataFrame(records["monthly"])
+    ohss = monthly[(monthly["sheet"] == "Monthly Rgn and Sector") & (monthly["fiscal_year"] == 2021)]
+    ohss_cells = (
+        ohss.assign(area_of_responsibility=ohss["sector"].str.split(",").str[0] + " Sector")
+        .groupby(["fiscal_month", "area_of_responsibility"])["quantity"]
+        .sum()
+    )
+    assert set(ohss_cells.index) <= set(cbp_cells.index)  # every OHSS sector is a CBP sector
+    compared = pd.concat([cbp_cells, ohss_cells], axis=1).fillna(0)
+    assert len(compared) > 200
+    assert ((compared["encounter_count"] - compared["quantity"]).abs() <= 5).all()
+
+    regions = {"Coastal Border": "Other", "Northern Land Border": "Northern Land Border"}
+    by_region = ohss.assign(region=ohss["region"].replace(regions)).groupby("region")["quantity"].sum()
+    cbp_by_region = cbp.groupby("land_border_region")["encounter_count"].sum()
+    for region, total in by_region.items():
+        assert abs(cbp_by_region[region] - total) <= 5 * ohss[ohss["region"].replace(regions) == region].shape[0]
