@@ -22,6 +22,7 @@ FACET_COLUMNS = (
     "country_name",
     "citizenship_bucket",
     "area_of_responsibility",
+    "sector",
     "border_region",
     "land_border_region",
     "fiscal_year",
@@ -37,6 +38,8 @@ FACET_COLUMNS = (
     "ref_year",
     "calendar_year",
     "statistic",
+    "publisher",
+    "definition",
     "change_type",
 )
 # List columns faceted on their items (Datasette's array facets read the JSON text).

@@ -18,10 +18,9 @@ current_workbook as (
 
 ),
 
-regions as (
+sectors as (
 
-    select * from {{ ref('cbp_border_regions') }}
-    where dataset = 'ohss_usbp'
+    select * from {{ ref('int_ohss__sectors') }}
 
 ),
 
@@ -35,12 +34,10 @@ final as (
 
     select
         annual.fiscal_year,
-        regions.border as border_region,
+        sectors.border_region,
         annual.region as region_name,
         annual.sector,
-        -- CBP's key for the sector: 'Blaine, WA' is CBP's 'Blaine Sector' (usbp-blaine-sector)
-        {{ aor_code("'U.S. Border Patrol'", "regexp_replace(annual.sector, ',[ ]*[A-Z][A-Z]$', '') || ' Sector'") }}
-            as aor_code,
+        sectors.aor_code,
         annual.encounter_count,
         coverage.months_covered,
         coverage.months_covered < 12 as is_partial_year,
@@ -53,7 +50,7 @@ final as (
     from annual
     inner join current_workbook on annual.raw_sha256 = current_workbook.raw_sha256
     inner join coverage on annual.fiscal_year = coverage.fiscal_year
-    left join regions on annual.region = regions.region
+    left join sectors on annual.region = sectors.region_name and annual.sector = sectors.sector
 
 )
 

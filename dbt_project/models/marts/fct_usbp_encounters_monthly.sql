@@ -17,10 +17,9 @@ current_workbook as (
 
 ),
 
-regions as (
+sectors as (
 
-    select * from {{ ref('cbp_border_regions') }}
-    where dataset = 'ohss_usbp'
+    select * from {{ ref('int_ohss__sectors') }}
 
 ),
 
@@ -30,12 +29,10 @@ final as (
         monthly.month_start,
         monthly.fiscal_year,
         monthly.fiscal_month,
-        regions.border as border_region,
+        sectors.border_region,
         monthly.region as region_name,
         monthly.sector,
-        -- CBP's key for the sector: 'Blaine, WA' is CBP's 'Blaine Sector' (usbp-blaine-sector)
-        {{ aor_code("'U.S. Border Patrol'", "regexp_replace(monthly.sector, ',[ ]*[A-Z][A-Z]$', '') || ' Sector'") }}
-            as aor_code,
+        sectors.aor_code,
         monthly.encounter_count,
         true as is_rounded,
         monthly.workbook,
@@ -45,7 +42,7 @@ final as (
         monthly.source_row
     from monthly
     inner join current_workbook on monthly.raw_sha256 = current_workbook.raw_sha256
-    left join regions on monthly.region = regions.region
+    left join sectors on monthly.region = sectors.region_name and monthly.sector = sectors.sector
 
 )
 
