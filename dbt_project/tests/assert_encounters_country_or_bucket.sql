@@ -11,10 +11,14 @@ unresolved as (
 
 )
 
-select
-    error(
-        'fct_border_encounters citizenship(s) with no country (iso3) and no bucket, or both: '
-        || string_agg(coalesce(citizenship, '(null)'), ', ' order by citizenship)
-    ) as unresolved_citizenships
+-- error() sits in the filter, not the select list: dbt wraps a test in `select count(*) from
+-- (...)`, and DuckDB drops a select-list column nobody reads, error() with it.
+select citizenship
 from unresolved
-having count(*) > 0
+where error(
+    'fct_border_encounters citizenship(s) with no country (iso3) and no bucket, or both: '
+    || (
+        select string_agg(coalesce(listed.citizenship, '(null)'), ', ' order by listed.citizenship) as listing
+        from unresolved as listed
+    )
+) is null

@@ -103,3 +103,22 @@ def test_the_real_workbooks_fy2021_cells_are_cbps_real_fy2021_figures_rounded_to
     cbp_by_region = cbp.groupby("land_border_region")["encounter_count"].sum()
     for region, total in by_region.items():
         assert abs(cbp_by_region[region] - total) <= 5 * ohss[ohss["region"].replace(regions) == region].shape[0]
+
+
+def test_every_citizenship_of_the_real_workbook_is_a_country_or_a_declared_bucket(real_workbook):
+    """The names OHSS writes (`China, People's Republic`, `Congo, Democratic Republic`, ...) resolve
+    through the same seeds and normal form as dbt's resolve_citizenships macro."""
+    import csv
+
+    from crossborder.core.config import PROJECT_ROOT
+    from extractors.text import normalize_country_alias
+
+    seeds = PROJECT_ROOT / "dbt_project" / "seeds"
+    with (seeds / "country_aliases.csv").open(encoding="utf-8", newline="") as handle:
+        aliases = {normalize_country_alias(r["alias"]) for r in csv.DictReader(handle)}
+    with (seeds / "country_buckets.csv").open(encoding="utf-8", newline="") as handle:
+        buckets = {normalize_country_alias(r["bucket"]) for r in csv.DictReader(handle)}
+    records, _ = real_workbook
+    names = {r["citizenship"] for r in records["annual"] if r["citizenship"]}
+    assert len(names) > 150
+    assert sorted(n for n in names if normalize_country_alias(n) not in aliases | buckets) == []
