@@ -6,27 +6,14 @@ with
 
 annual as (
 
-    select * from {{ ref('stg_ohss__annual_encounters') }}
+    select * from {{ ref('int_ohss__current_annual_encounters') }}
     where sheet = 'Annual Rgn and Sector'
-
-),
-
-current_workbook as (
-
-    select raw_sha256 from {{ ref('int_ohss__workbooks') }}
-    where is_current
 
 ),
 
 sectors as (
 
     select * from {{ ref('int_ohss__sectors') }}
-
-),
-
-coverage as (
-
-    select * from {{ ref('int_ohss__fiscal_year_coverage') }}
 
 ),
 
@@ -39,8 +26,8 @@ final as (
         annual.sector,
         sectors.aor_code,
         annual.encounter_count,
-        coverage.months_covered,
-        coverage.months_covered < 12 as is_partial_year,
+        annual.months_covered,
+        annual.is_partial_year,
         true as is_rounded,
         annual.workbook,
         annual.source_url,
@@ -48,8 +35,6 @@ final as (
         annual.sheet,
         annual.source_row
     from annual
-    inner join current_workbook on annual.raw_sha256 = current_workbook.raw_sha256
-    inner join coverage on annual.fiscal_year = coverage.fiscal_year
     left join sectors on annual.region = sectors.region_name and annual.sector = sectors.sector
 
 )
