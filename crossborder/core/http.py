@@ -287,6 +287,19 @@ class HttpClient:
                 break
         return bytes(body[:ROBOTS_MAX_BYTES])
 
+    def refusal(self, url: str) -> str | None:
+        """Why this client will not fetch url (its URL policy or robots.txt), as "<reason>: not
+        fetched", or None. A robots.txt that cannot be reached gives None: the fetch itself then
+        fails, naming it. What discovery says of a link it does not take."""
+        try:
+            self.check_url(url)
+            self.check_robots(url)
+        except RefusedURL as exc:
+            return f"{exc.reason}: not fetched"
+        except FetchError:
+            return None
+        return None
+
     def check_robots(self, url: str) -> None:
         if not self.settings.obey_robots_txt:
             return

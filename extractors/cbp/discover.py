@@ -13,19 +13,15 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from datetime import date
-from functools import partial
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from crossborder.core.errors import FetchError, RefusedURL
+from crossborder.core.errors import FetchError
 from crossborder.core.landing import ManifestEntry
 from extractors.base import ExtractContext, ExtractReport
 from extractors.cbp.schema import FILES_PREFIX, LANDING_PAGES, LINKS_NOT_TAKEN, MONTHS, PAGE_DATASETS, SERIES
-
-if TYPE_CHECKING:
-    from crossborder.core.http import HttpClient
 
 _FILE_NAME = re.compile(
     r"^(?P<series>nationwide-encounters|nationwide-drugs|amo-drug-seizures)"
@@ -235,17 +231,6 @@ def discover_releases(
     return sorted(seen.values(), key=lambda r: r.release_id)
 
 
-def robots_refusal(client: HttpClient, url: str) -> str | None:
-    """Why robots.txt forbids fetching url (the URL is then not fetched), or None."""
-    try:
-        client.check_robots(url)
-    except RefusedURL as exc:
-        return f"{exc.reason}: not fetched"
-    except FetchError:
-        return None  # robots.txt could not be reached: the fetch of the file fails, naming it
-    return None
-
-
 def _list_links_not_taken(
     ctx: ExtractContext, report: ExtractReport, page_option: str, entry: ManifestEntry, not_taken: list[NotTaken]
 ) -> None:
@@ -283,7 +268,7 @@ def plan(ctx: ExtractContext, report: ExtractReport) -> list[str]:
             page_url,
             page_option=page_option,
             allowed_hosts=ctx.source.allowed_hosts,
-            refusal=partial(robots_refusal, ctx.client),
+            refusal=ctx.client.refusal,
             skipped=not_taken,
         )
         _list_links_not_taken(ctx, report, page_option, entry, not_taken)

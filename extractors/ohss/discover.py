@@ -14,9 +14,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
-from crossborder.core.errors import FetchError, RefusedURL
+from crossborder.core.errors import FetchError
 from extractors.base import ExtractContext, ExtractReport
-from extractors.csv_files import SchemaError
 
 _BORDER_PATROL = re.compile(r"\busbp\b|border\s+patrol", re.IGNORECASE)
 
@@ -54,20 +53,15 @@ def plan(ctx: ExtractContext, report: ExtractReport) -> list[str]:
     links = workbook_links(ctx.landing.object_path(entry).read_bytes(), page_url)
     items = []
     for url in links:
-        try:
-            ctx.client.check_url(url)
-            ctx.client.check_robots(url)
-        except RefusedURL as exc:
-            report.links_not_taken.append(f"ohss: {page_url}: {url}: {exc.reason}: not fetched")
-            ctx.progress.say(f"    WARNING ohss: {url} not fetched: {exc.reason}")
-            continue
-        except FetchError:
-            pass  # robots.txt could not be reached: the fetch of the workbook fails, naming it
-        items.append(url)
+        refused = ctx.client.refusal(url)
+        if refused:
+            report.links_not_taken.append(f"ohss: {page_url}: {url}: {refused}")
+            ctx.progress.say(f"    WARNING ohss: {url}: {refused}")
+        else:
+            items.append(url)
     if not items:
-        problem = SchemaError(
+        report.failures.append(
             f"ohss: {page_url}: no Border Patrol (USBP) encounters workbook (.xlsx) that may be fetched is linked "
             f"on the landing page ({len(links)} found; has the page layout changed?)"
         )
-        report.failures.append(str(problem))
     return items
