@@ -124,6 +124,8 @@ class Source(ABC):
     # The records folders this source writes (raw/<name>/records/<dataset>/), which dbt reads;
     # their columns are declared in dbt_project.yml (extractors.schema).
     DATASETS: ClassVar[tuple[str, ...]]
+    # Of those, the ones staged as Parquet by DuckDB (extractors.staged) rather than gzip NDJSON.
+    STAGED_DATASETS: ClassVar[tuple[str, ...]] = ()
     # Bump when parsing changes: records are then re-derived from the raw files already held.
     PARSER_VERSION: ClassVar[int]
     on_failed_item: ClassVar[OnFailedItem] = OnFailedItem.FAIL

@@ -27,8 +27,9 @@ class FiniteNumberPattern:
         return found if found and math.isfinite(float(text)) else None
 
 
-INTEGER = re.compile(r"^-?\d+$")
-DECIMAL = FiniteNumberPattern(r"^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+# A decimal number as published (no thousands separator), as Python and DuckDB (RE2) read it.
+DECIMAL_SQL = r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?"
+DECIMAL = FiniteNumberPattern(f"^{DECIMAL_SQL}$")
 # The start of an HTML (or XML) document, comments included: never the start of a CSV or a zip.
 _HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml|<!--)", re.IGNORECASE)
 
@@ -69,7 +70,7 @@ class RowLog(ParseLog):
     rows: int = 0  # data rows read (blank lines not counted)
     kept: int = 0  # rows that became records
 
-    def reject(self, line: int, reason: str, row: list[str]) -> None:
+    def reject(self, line: int, reason: str, row: list[str] | dict[str, Any]) -> None:
         self.rejects.append({"line": line, "reason": reason, "row": row})
 
     def meta(self) -> dict[str, Any]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 from crossborder.core.files import atomic_write, utc_now
 from crossborder.core.landing import LandingZone, ManifestEntry
 from extractors.base import ExtractContext, ExtractReport
-from extractors.schema import checked
+from extractors.schema import check_fields, checked, record_columns
+from extractors.staged import staged_fields, write_empty
 
 
 @dataclass
@@ -34,6 +36,14 @@ class ParseLog:
         return {}
 
 
+@dataclass(frozen=True)
+class StagedWriter:
+    """Records a parse writes itself, as a Parquet file (extractors.csv_staging): write(path)
+    writes them there and returns their count."""
+
+    write: Callable[[Path], int]
+
+
 class Derived(NamedTuple):
     """What derive_if_changed did with one input."""
 
@@ -49,7 +59,7 @@ def derive_if_changed(
     name: str,
     inputs_sha256: str,
     parser_version: int | str,
-    parse: Callable[[], Mapping[str, Iterable[dict[str, Any]]]],
+    parse: Callable[[], Mapping[str, Iterable[dict[str, Any]] | StagedWriter]],
     log: ParseLog,
     label: str,
     about: Mapping[str, Any] | None = None,
@@ -59,7 +69,8 @@ def derive_if_changed(
     """(Re)derive the records files `name` of one input, unless its meta says they were derived
     from these inputs by this parser version.
 
-    parse() gives dataset -> records (read lazily, while written: a parse may stream); the
+    parse() gives dataset -> records (read lazily, while written: a parse may stream), or a
+    StagedWriter that writes them as Parquet without Python seeing a row; the
     meta and the rejects go beside `dataset`'s file. Every record is checked against the
     declared record schema (extractors.schema). Records files are replaced atomically, so when
     the parse raises one of `errors` (or OSError) the records held stay as they were and the
@@ -84,9 +95,16 @@ def derive_if_changed(
     counts: dict[str, int] = {}
     try:
         for records_dataset, records in parse().items():
-            counts[records_dataset] = landing.write_records(
-                records_dataset, name, checked(landing.source, records_dataset, records)
-            )
+            if isinstance(records, StagedWriter):
+                write = partial(_checked_staging, landing.source, records_dataset, records)
+                counts[records_dataset] = landing.write_staged(records_dataset, name, write)
+                # a staged folder is read with its placeholder, which gives the union every column
+                declared = record_columns(landing.source, records_dataset)
+                landing.ensure_records_folder(records_dataset, partial(write_empty, declared=declared))
+            else:
+                counts[records_dataset] = landing.write_records(
+                    records_dataset, name, checked(landing.source, records_dataset, records)
+                )
     except errors as exc:
         report.failures.append(str(exc))
         return Derived(None, written=False)
@@ -95,7 +113,7 @@ def derive_if_changed(
         return Derived(None, written=False)
     if log.set_aside:
         for records_dataset in {dataset, *counts}:
-            landing.records_path(records_dataset, name).unlink(missing_ok=True)
+            landing.remove_records(records_dataset, name)
         counts = {}
     rejects_path = landing.write_rejects(dataset, name, log.rejects)
     meta = {
@@ -120,6 +138,13 @@ def derive_if_changed(
         )
     landing.write_meta(dataset, name, meta)
     return Derived(meta, written=True)
+
+
+def _checked_staging(source: str, dataset: str, staged: StagedWriter, path: Path) -> int:
+    """Write staged records to path, then hold their columns to the declaration (RecordShapeError)."""
+    count = staged.write(path)
+    check_fields(source, dataset, staged_fields(path))
+    return count
 
 
 def first_landings(landing: LandingZone, kinds: Collection[str] | None = None) -> dict[str, list[ManifestEntry]]:

@@ -50,7 +50,13 @@ def record_columns(source: str, dataset: str) -> dict[str, str]:
 
 def check_record(source: str, dataset: str, record: Mapping[str, Any]) -> None:
     """RecordShapeError naming the fields when the record's fields are not exactly the declared columns."""
+    check_fields(source, dataset, record.keys())
+
+
+def check_fields(source: str, dataset: str, fields: Iterable[str]) -> None:
+    """RecordShapeError naming the fields when they are not exactly the declared columns."""
     declared = record_columns(source, dataset).keys()
+    record = dict.fromkeys(fields)
     if record.keys() == declared:
         return
     problems = []

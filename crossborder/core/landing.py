@@ -4,6 +4,7 @@ Layout under <data>/raw/<source>/:
   objects/<sha256[:2]>/<sha256><suffix>   raw bytes as served, never changed once written
   manifest.jsonl                           one JSON line per fetch (URL, time, status, bytes, sha256, ...)
   records/<dataset>/<name>.jsonl.gz        parsed records, derived from raw (rebuildable offline)
+  records/<dataset>/<name>.parquet         or, for a CSV source, its rows staged by DuckDB
   .tmp/                                    downloads in flight; promoted by an atomic rename
 """
 
@@ -15,20 +16,23 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crossborder.core.errors import CrossborderError
 from crossborder.core.fetch_health import SAME_BODY_URLS, BlockedAnswer, block_page_title, looks_like_html, read_head
-from crossborder.core.files import atomic_write, utc_now
+from crossborder.core.files import atomic_path, atomic_write, utc_now
 
 if TYPE_CHECKING:  # the landing zone is read at DAG parse time, where requests is not imported
     from crossborder.core.http import Download, HttpClient
 
 
 EMPTY_RECORDS = "_empty.jsonl.gz"
+EMPTY_STAGED = "_empty.parquet"
+# Records files: gzip NDJSON written from Python, or Parquet staged by DuckDB (extractors.csv_staging).
+RECORDS_SUFFIXES = (".jsonl.gz", ".parquet")
 _SHA256 = re.compile(r"^[0-9a-f]{64}")
 
 
@@ -262,8 +266,19 @@ class LandingZone:
         return entry
 
     # -- parsed records ------------------------------------------------------------------------
-    def records_path(self, dataset: str, name: str) -> Path:
-        return self.root / "records" / dataset / f"{name}.jsonl.gz"
+    def records_path(self, dataset: str, name: str, suffix: str = ".jsonl.gz") -> Path:
+        return self.root / "records" / dataset / f"{name}{suffix}"
+
+    def remove_records(self, dataset: str, name: str) -> None:
+        for suffix in RECORDS_SUFFIXES:
+            self.records_path(dataset, name, suffix).unlink(missing_ok=True)
+
+    def write_staged(self, dataset: str, name: str, write: Callable[[Path], int]) -> int:
+        """Write a Parquet records file through write(path) (atomically); returns its count."""
+        with atomic_path(self.records_path(dataset, name, ".parquet")) as path:
+            count = write(path)
+        self.records_path(dataset, name).unlink(missing_ok=True)  # the same records in the older form
+        return count
 
     def write_records(self, dataset: str, name: str, records: Iterable[dict]) -> int:
         """Write records as gzip NDJSON (atomically); returns the count."""
@@ -287,18 +302,31 @@ class LandingZone:
             self.meta_path(dataset, name), lambda out: out.write(json.dumps(meta, sort_keys=True, indent=1)), text=True
         )
 
-    def ensure_records_folder(self, dataset: str) -> bool:
+    def ensure_records_folder(self, dataset: str, write_empty_staged: Callable[[Path], None] | None = None) -> bool:
         """Make sure dbt's glob over a records folder matches a file; True if real records exist.
 
         A source never extracted gets an empty `_empty.jsonl.gz`, so its models build empty
-        instead of failing on "no files found".
+        instead of failing on "no files found"; a dataset staged as Parquet gets `_empty.parquet`
+        from write_empty_staged (rewritten when the declared columns change: it carries them).
         """
         folder = self.root / "records" / dataset
         folder.mkdir(parents=True, exist_ok=True)
-        placeholder = folder / EMPTY_RECORDS
-        if not placeholder.exists():
-            atomic_write(placeholder, lambda out: out.write(gzip.compress(b"", mtime=0)))
-        return any(p.name != EMPTY_RECORDS for p in folder.glob("*.jsonl.gz"))
+        if write_empty_staged is None:
+            placeholder = folder / EMPTY_RECORDS
+            if not placeholder.exists():
+                atomic_write(placeholder, lambda out: out.write(gzip.compress(b"", mtime=0)))
+        else:
+            placeholder, fresh = folder / EMPTY_STAGED, folder / f".{EMPTY_STAGED}.new"
+            fresh.unlink(missing_ok=True)
+            try:
+                write_empty_staged(fresh)
+                if not (placeholder.exists() and placeholder.read_bytes() == fresh.read_bytes()):
+                    os.replace(fresh, placeholder)
+            finally:
+                fresh.unlink(missing_ok=True)
+        return any(
+            p.name.endswith(RECORDS_SUFFIXES) and p.name not in (EMPTY_RECORDS, EMPTY_STAGED) for p in folder.iterdir()
+        )
 
     def meta_path(self, dataset: str, name: str) -> Path:
         return self.root / "records" / dataset / f"{name}.meta.json"

@@ -6,6 +6,7 @@ Split in prepare / dbt / finish so the warehouse DAG can run the dbt part as one
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import extractors
@@ -19,6 +20,8 @@ from crossborder.core.progress import Progress
 from crossborder.pipeline.extract import refresh
 from crossborder.pipeline.inputs import inputs_fingerprint
 from extractors import SOURCES
+from extractors.schema import record_columns
+from extractors.staged import write_empty
 
 
 def warehouse_lock(settings: Settings):
@@ -35,8 +38,17 @@ def check_records(settings: Settings) -> list[str]:
     present = []
     for source in SOURCES:
         landing = LandingZone(settings.raw_dir, source)
+        package = extractors.source(source)
         # every folder gets its placeholder, so no short-circuiting any() over a generator here
-        has_records = [landing.ensure_records_folder(dataset) for dataset in extractors.source(source).DATASETS]
+        has_records = [
+            landing.ensure_records_folder(
+                dataset,
+                partial(write_empty, declared=record_columns(source, dataset))
+                if dataset in package.STAGED_DATASETS
+                else None,
+            )
+            for dataset in package.DATASETS
+        ]
         ensure_ledger(landing.root)  # dbt reads every source's fetch ledger (main.fetch_attempts)
         if any(has_records):
             present.append(source)

@@ -46,6 +46,33 @@ class Check:
         return list(self.expectations())
 
 
+# A check over rows that break a rule reads at most this many of them (the examples shown); how
+# many there are in all is counted by DuckDB. The gate's memory does not grow with the data.
+MAX_VIOLATING_ROWS = 1000
+
+
+def volume_sql(table: str) -> str:
+    """SQL: a table's row count as one row (`row_count`), counted by DuckDB."""
+    return f"select count(*)::bigint as row_count from {table}"
+
+
+def violating_rows_sql(table: str, condition: str, columns: Sequence[str]) -> str:
+    """SQL: the first MAX_VIOLATING_ROWS rows of a table meeting condition (a rule broken), by columns."""
+    listed = ", ".join(dict.fromkeys(columns))
+    return f"select {listed} from {table} where {condition} order by {listed} limit {MAX_VIOLATING_ROWS}"
+
+
+# Two sums of the same decimal values (pounds, StatCan's values) added up in another order or
+# grouping differ in their last bits, and rounding both can still land on either side of a digit:
+# such totals are compared by their difference, within this.
+SUM_TOLERANCE = 0.001
+
+
+def difference(a: str, b: str, name: str) -> str:
+    """SQL: the absolute difference of two sums, as the column `<name>_difference` (see within)."""
+    return f"abs(coalesce({a}, 0) - coalesce({b}, 0)) as {name}_difference"
+
+
 # Helpers building GX expectations (call them inside a Check's ``expectations`` callable).
 
 
@@ -55,10 +82,24 @@ def row_count_between(min_value: int, max_value: int) -> list[Any]:
     return [gxe.ExpectTableRowCountToBeBetween(min_value=min_value, max_value=max_value)]
 
 
+def counted_rows_between(min_value: int, max_value: int) -> list[Any]:
+    """The `row_count` of a volume_sql query within bounds."""
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToBeBetween(column="row_count", min_value=min_value, max_value=max_value)]
+
+
 def at_least(columns: Iterable[str], min_value: float) -> list[Any]:
     import great_expectations.expectations as gxe
 
     return [gxe.ExpectColumnValuesToBeBetween(column=column, min_value=min_value) for column in columns]
+
+
+def within(names: Iterable[str], tolerance: float = SUM_TOLERANCE) -> list[Any]:
+    """Each `<name>_difference` (SQL from difference) at most tolerance."""
+    import great_expectations.expectations as gxe
+
+    return [gxe.ExpectColumnValuesToBeBetween(column=f"{name}_difference", max_value=tolerance) for name in names]
 
 
 def in_set(column: str, values: Sequence[Any]) -> list[Any]:

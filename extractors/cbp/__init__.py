@@ -18,6 +18,7 @@ class CbpSource(Source):
 
     name: ClassVar[str] = "cbp"
     DATASETS: ClassVar[tuple[str, ...]] = schema.DATASETS
+    STAGED_DATASETS: ClassVar[tuple[str, ...]] = schema.DATASETS
     PARSER_VERSION: ClassVar[int] = schema.PARSER_VERSION
     item_noun: ClassVar[str] = "release file"
 

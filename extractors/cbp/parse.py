@@ -1,23 +1,26 @@
-"""Parsing one CBP release CSV into records (pure: bytes or a byte stream in, records out).
-
-The header is checked against the series' column map by name (the order may change); every
-row is typed by CBP's rules; a row that cannot be read is rejected with its line and reason,
-never dropped silently. See docs/cbp-records.md.
+"""Reading one CBP release CSV: its header checked against the series' column map by name (the
+order may change), then its rows typed by CBP's rules into a Parquet records file by DuckDB
+(extractors.csv_staging; no row passes through Python). A row that cannot be read is rejected
+with its line and reason, never dropped silently. See docs/cbp-records.md.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-import re
-from collections.abc import Iterator
+from collections.abc import Mapping
+from pathlib import Path
 from typing import IO, Any
 
 from extractors.cbp.discover import Release
 from extractors.cbp.schema import DECIMAL_FIELDS, INTEGER_FIELDS, MAY_BE_EMPTY, MONTHS, SERIES
-from extractors.csv_files import DECIMAL, INTEGER, CsvTable, RowLog, SchemaError, header_problems, refuse_html
+from extractors.csv_files import DECIMAL_SQL, CsvTable, RowLog, SchemaError, header_problems, refuse_html
+from extractors.csv_staging import quoted, stage_csv
+from extractors.schema import record_columns
+from extractors.staged import SOURCE_ROW, sql_text
 
-_FISCAL_YEAR = re.compile(r"^(?P<year>\d{4})(?:\s*\(FYTD\))?$", re.IGNORECASE)
+# A year cell: `2024`, or `2025 (FYTD)` for the year in progress (RE2, as DuckDB reads it).
+_FISCAL_YEAR_SQL = r"(?i)[0-9]{4}(\s*\(FYTD\))?"
 _SNIFF = 1 << 20  # bytes read to decide the encoding
 
 
@@ -72,36 +75,81 @@ def check_header(data: IO[bytes] | bytes, release: Release, name: str = "") -> l
     return _series_table(data, release, RowLog(), name)[1]
 
 
-def parse_release_csv(
-    data: IO[bytes] | bytes, release: Release, raw_sha256: str, log: RowLog, name: str = ""
-) -> Iterator[dict[str, Any]]:
-    """Records of one CBP CSV file, each with the release's provenance. Bad rows go to log.rejects;
-    a file that is not the series' table raises SchemaError naming it (name, else the URL)."""
-    table, header = _series_table(data, release, log, name)
+def _literal(value: Any, column_type: str) -> str:
+    return f"cast(null as {column_type})" if value is None else f"cast({sql_text(str(value))} as {column_type})"
+
+
+def _reason_sql(header: list[str], columns: dict[str, str]) -> str:
+    """SQL: why a row cannot be read, by CBP's rules (the first that fails), or null."""
+    fields = [columns[column] for column in header]
+    cases = [
+        (
+            f"not regexp_full_match(fiscal_year_label, {sql_text(_FISCAL_YEAR_SQL)})",
+            f"'fiscal year ' || {quoted('fiscal_year_label')} || ' is not a year'",
+        ),
+        (
+            f"upper(month_abbv) not in ({', '.join(map(sql_text, MONTHS))})",
+            f"'month ' || {quoted('month_abbv')} || ' is not a month abbreviation'",
+        ),
+    ]
+    for field in fields:
+        if field in INTEGER_FIELDS:
+            cases.append(
+                (
+                    f"not regexp_full_match({field}, '-?[0-9]+') or try_cast({field} as bigint) is null",
+                    f"'{field} ' || {quoted(field)} || ' is not a whole number'",
+                )
+            )
+    for field in fields:
+        if field in DECIMAL_FIELDS:
+            cases.append(
+                (
+                    f"not regexp_full_match({field}, {sql_text(DECIMAL_SQL)}) "
+                    f"or not coalesce(isfinite(try_cast({field} as double)), false)",
+                    f"'{field} ' || {quoted(field)} || ' is not a number'",
+                )
+            )
+    cases += [(f"{field} = ''", f"'{field} is empty'") for field in fields if field not in MAY_BE_EMPTY]
+    return "case " + " ".join(f"when {when} then {then}" for when, then in cases) + " end"
+
+
+def stage_release_csv(
+    raw: Path,
+    release: Release,
+    raw_sha256: str,
+    out: Path,
+    log: RowLog,
+    name: str = "",
+    duckdb_config: Mapping[str, Any] | None = None,
+) -> int:
+    """Stage one landed CBP CSV file as the Parquet records file out (extractors.csv_staging),
+    each record with the release's provenance; returns the records kept. Bad rows go to
+    log.rejects; a file that is not the series' table raises SchemaError naming it (name, else
+    the URL). The rows are typed by DuckDB, by the rules of _reason_sql."""
+    with raw.open("rb") as data:
+        _, header = _series_table(data, release, log, name)
     columns = SERIES[release.series][1]
-    fields = {columns[column]: index for index, column in enumerate(header)}
-    provenance = release.provenance()
-    for line, record in table.records(fields, _type_record, width=len(header)):
-        yield {**provenance, **record, "raw_sha256": raw_sha256, "source_row": line}
-
-
-def _type_record(record: dict[str, Any]) -> str | None:
-    """Type the numeric fields in place; return why the row is unreadable, or None."""
-    year = _FISCAL_YEAR.match(record["fiscal_year_label"])
-    if not year:
-        return f"fiscal year {record['fiscal_year_label']!r} is not a year"
-    record["fiscal_year"] = int(year["year"])
-    if record["month_abbv"].upper() not in MONTHS:
-        return f"month {record['month_abbv']!r} is not a month abbreviation"
-    for key in INTEGER_FIELDS & record.keys():
-        if not INTEGER.match(record[key]):
-            return f"{key} {record[key]!r} is not a whole number"
-        record[key] = int(record[key])
-    for key in DECIMAL_FIELDS & record.keys():
-        if not DECIMAL.match(record[key]):
-            return f"{key} {record[key]!r} is not a number"
-        record[key] = float(record[key])
-    for key, value in record.items():
-        if isinstance(value, str) and not value and key not in MAY_BE_EMPTY:
-            return f"{key} is empty"
-    return None
+    declared = record_columns("cbp", release.dataset)
+    constants = {**release.provenance(), "raw_sha256": raw_sha256}
+    typed = {
+        "fiscal_year": "try_cast(left(fiscal_year_label, 4) as integer)",
+        **{field: f"try_cast({field} as bigint)" for field in INTEGER_FIELDS},
+        **{field: f"try_cast({field} as double)" for field in DECIMAL_FIELDS},
+    }
+    outputs = []
+    for column, column_type in declared.items():
+        if column == SOURCE_ROW:
+            continue  # the line, from the row's place in the file (csv_staging)
+        expression = _literal(constants[column], column_type) if column in constants else typed.get(column, column)
+        outputs.append(f"{expression} as {column}")
+    return stage_csv(
+        raw,
+        out,
+        name=f"cbp: {name or release.url}",
+        header=header,
+        fields=columns,
+        columns=outputs,
+        reject_reason=_reason_sql(header, columns),
+        log=log,
+        duckdb_config=duckdb_config,
+    )

@@ -1,28 +1,24 @@
-"""Deriving CBP's records: one records file per landed release, re-derived when its raw file or
-the parser changed. Choosing which release wins each fiscal year is dbt's job."""
+"""Deriving CBP's records: one Parquet records file per landed release, staged by DuckDB from
+the raw CSV, re-derived only when the raw file or the parser changed (a release already staged is
+not read again). Choosing which release wins each fiscal year is dbt's job."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from extractors.base import ExtractContext, ExtractReport
 from extractors.cbp.discover import Release, release_from_url
-from extractors.cbp.parse import header_refusal, parse_release_csv
+from extractors.cbp.parse import header_refusal, stage_release_csv
 from extractors.cbp.schema import PARSER_VERSION
 from extractors.csv_files import RowLog, SchemaError
-from extractors.derive import derive_if_changed
+from extractors.derive import StagedWriter, derive_if_changed
 
 
-def _records(raw_path: Path, release: Release, raw_sha256: str, log: RowLog, name: str) -> Iterator[dict[str, Any]]:
-    with raw_path.open("rb") as raw:
-        yield from parse_release_csv(raw, release, raw_sha256, log, name=name)
-
-
-def _parse(raw_path: Path, release: Release, raw_sha256: str, log: RowLog) -> dict[str, Iterator[dict[str, Any]]]:
-    """The release's records (read while they are written), for derive_if_changed; none, the file
+def _parse(
+    ctx: ExtractContext, raw_path: Path, release: Release, raw_sha256: str, log: RowLog
+) -> dict[str, StagedWriter]:
+    """The release's records, staged by DuckDB when derive_if_changed writes them; none, the file
     set aside with the reason, when it is taken by its header and the header is not the AOR schema."""
     name = f"{release.url} (raw copy {raw_path})"
     if release.taken_by_header:
@@ -30,7 +26,10 @@ def _parse(raw_path: Path, release: Release, raw_sha256: str, log: RowLog) -> di
             log.set_aside = header_refusal(raw, release, name)
         if log.set_aside:
             return {}
-    return {release.dataset: _records(raw_path, release, raw_sha256, log, name)}
+    stage = partial(
+        stage_release_csv, raw_path, release, raw_sha256, log=log, name=name, duckdb_config=ctx.settings.duckdb.config()
+    )
+    return {release.dataset: StagedWriter(stage)}
 
 
 def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
@@ -48,7 +47,7 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
             name=release.slug,
             inputs_sha256=entry.sha256,
             parser_version=PARSER_VERSION,
-            parse=partial(_parse, raw_path, release, entry.sha256, log),
+            parse=partial(_parse, ctx, raw_path, release, entry.sha256, log),
             log=log,
             label=url,
             about={"release_id": release.release_id, "url": url},

@@ -8,7 +8,7 @@ from __future__ import annotations
 # The records folders this source writes (raw/cbp/records/<dataset>/), which dbt reads.
 DATASETS = ("encounters", "drug_seizures")
 # Bump when parsing changes: records are then re-derived from the raw files already held.
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: staged as Parquet by DuckDB
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 FILES_PREFIX = "/sites/default/files/"

@@ -388,7 +388,7 @@ def test_dags_extract_build_gate_and_publish_end_to_end(
     model), gates, publishes, reports; a warehouse the gate stops leaves the published file byte for byte."""
     import duckdb
 
-    from tests.warehouse_utils import query
+    from tests.warehouse_utils import query, records_files
 
     publish_cbp(
         site,
@@ -405,7 +405,7 @@ def test_dags_extract_build_gate_and_publish_end_to_end(
     assert str(run.state) == "success", _states(run)
     assert _states(run)["announce"] == "success"
     assert any(path.endswith(".csv") for path, status in site.hits if status == 200)
-    assert any((settings.raw_dir / "cbp" / "records" / "encounters").glob("*.jsonl.gz"))
+    assert records_files(settings.raw_dir / "cbp" / "records" / "encounters")
     assert _asset_events("crossborder_raw_cbp") == 1
     t_extract = time.perf_counter()
 

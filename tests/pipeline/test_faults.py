@@ -17,6 +17,7 @@ from crossborder.core.landing import LandingZone
 from crossborder.pipeline.build import warehouse_lock
 from crossborder.pipeline.extract import extract
 from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
+from tests.warehouse_utils import records_files
 
 FILES = "/sites/default/files"
 ENC = f"{FILES}/2024-10/nationwide-encounters-fy23-fy24-aor.csv"
@@ -32,8 +33,7 @@ def serve_good_cbp(site):
 
 
 def records_of(settings, dataset):
-    folder = settings.raw_dir / "cbp" / "records" / dataset
-    return {p.name: p.read_bytes() for p in folder.glob("*.jsonl.gz")}
+    return records_files(settings.raw_dir / "cbp" / "records" / dataset)
 
 
 @pytest.mark.parametrize(

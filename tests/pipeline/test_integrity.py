@@ -18,6 +18,7 @@ from crossborder.pipeline import steps
 from crossborder.pipeline.extract import extract, refresh
 from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, publish_cbp
 from tests.samples.tip import country_page, publish_edition
+from tests.warehouse_utils import records_files, staged_records
 
 FILES = "/sites/default/files"
 ENC = f"{FILES}/2024-10/nationwide-encounters-fy23-fy24-aor.csv"
@@ -33,8 +34,7 @@ def serve_cbp(site, encounters: bytes | None = None, drugs: bytes | None = None)
 
 
 def records_of(settings, source: str, dataset: str, name: str | None = None) -> dict[str, bytes]:
-    folder = settings.raw_dir / source / "records" / dataset
-    return {p.name: p.read_bytes() for p in folder.glob(f"{name or '*'}.jsonl.gz")}
+    return records_files(settings.raw_dir / source / "records" / dataset, name or "*")
 
 
 def read_records(path) -> list[dict]:
@@ -80,11 +80,7 @@ def test_a_quantity_of_1e309_is_rejected_at_parse_time_with_the_file_and_line(se
     [rejects_path] = (settings.raw_dir / "cbp" / "records" / "drug_seizures").glob("*.rejected.jsonl")
     [reject] = [json.loads(line) for line in rejects_path.read_text().splitlines()]
     assert reject["line"] == 7 and "1e309" in reject["reason"]
-    kept = [
-        r
-        for path in (settings.raw_dir / "cbp" / "records" / "drug_seizures").glob("*.jsonl.gz")
-        for r in read_records(path)
-    ]
+    kept = staged_records(settings.raw_dir / "cbp" / "records" / "drug_seizures" / "*.parquet")
     assert all(r["quantity_lbs"] not in (float("inf"), float("-inf")) for r in kept)
     assert len(kept) == len(rows) - 1
 

@@ -64,3 +64,21 @@ def publish_cbp(site, encounters: dict[str, bytes], drugs: dict[str, bytes]) -> 
     site.put(
         "/document/stats/nationwide-drug-seizures", landing_page("Nationwide Drug Seizures", list(drugs)), "text/html"
     )
+
+
+def stage_bytes(body: bytes, release, log, folder, raw_sha256: str = "0" * 64) -> list[dict]:
+    """Stage a CBP CSV given as bytes (extractors.cbp.parse) in folder; its records as dbt reads them."""
+    from extractors.cbp.parse import stage_release_csv
+    from extractors.schema import record_columns
+    from extractors.staged import write_empty
+    from tests.warehouse_utils import staged_records
+
+    raw = folder / "raw.csv"
+    raw.write_bytes(body)
+    records = folder / "records"
+    records.mkdir(exist_ok=True)
+    (records / "release.parquet").unlink(missing_ok=True)
+    if not (records / "_empty.parquet").exists():  # as the build gives every staged folder
+        write_empty(records / "_empty.parquet", record_columns("cbp", release.dataset))
+    stage_release_csv(raw, release, raw_sha256, records / "release.parquet", log)
+    return staged_records(records / "*.parquet")

@@ -12,10 +12,11 @@ a third party reports cbp.gov's does."""
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 from urllib.robotparser import RobotFileParser
+
+import duckdb
 
 from crossborder.core.config import load_settings
 from crossborder.core.progress import Progress
@@ -105,11 +106,8 @@ def run_extract(out: io.StringIO | None = None):
 def encounter_release_ids(settings) -> set[str]:
     """The release ids of the encounters records files written."""
     folder = settings.raw_dir / "cbp" / "records" / "encounters"
-    ids = set()
-    for path in folder.glob("*.jsonl.gz"):
-        with gzip.open(path, "rt", encoding="utf-8") as lines:
-            ids |= {json.loads(line)["release_id"] for line in lines}
-    return ids
+    with duckdb.connect() as con:
+        return {row[0] for row in con.execute(f"select distinct release_id from '{folder}/*.parquet'").fetchall()}
 
 
 def links_path(settings):

@@ -3,22 +3,32 @@ against the declared record schema (on the saved fixtures in tests/fixtures/cbp/
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 from extractors.cbp.discover import release_from_url
-from extractors.cbp.parse import parse_release_csv
 from extractors.csv_files import RowLog, SchemaError
 from extractors.schema import record_columns
 from tests.conftest import FIXTURES
-from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows
+from tests.samples.cbp import DRUG_HEADER, ENCOUNTER_HEADER, csv_bytes, drug_rows, encounter_rows, stage_bytes
 
 BASE = "https://www.cbp.gov"
+
+
+@pytest.fixture(autouse=True)
+def _folder(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "FOLDER", tmp_path)
+
+
+FOLDER = Path()
 
 
 def parse(body: bytes, url: str):
     release = release_from_url(url)
     stats = RowLog()
-    return list(parse_release_csv(body, release, "0" * 64, stats)), stats
+    return stage_bytes(body, release, stats, FOLDER), stats
 
 
 def test_encounters_parse_with_bom_crlf_and_quoted_citizenship():
@@ -150,7 +160,28 @@ def test_an_unterminated_quote_rejects_the_rest_and_says_so():
 def test_records_have_exactly_the_declared_fields(name, folder):
     release = release_from_url(f"{BASE}/sites/default/files/{folder}/{name}")
     log = RowLog()
-    records = list(parse_release_csv((FIXTURES / "cbp" / name).read_bytes(), release, "0" * 64, log))
+    records = stage_bytes((FIXTURES / "cbp" / name).read_bytes(), release, log, FOLDER)
     assert len(records) == log.rows == log.kept and not log.rejects
     declared = record_columns("cbp", release.dataset)
     assert all(record.keys() == declared.keys() for record in records)
+
+
+def test_records_after_a_malformed_row_keep_their_lines():
+    good = drug_rows([2024], months=["OCT", "NOV", "DEC"])
+    rows = [
+        good[0],
+        "2024,NOV,Office of Field Operations,Northern Border",  # line 3: too short
+        good[2],
+        good[3].replace(",2,", ",two,"),  # line 5: not a count
+        good[4],
+        good[5],
+    ]
+    records, stats = parse(
+        csv_bytes(DRUG_HEADER, rows), f"{BASE}/sites/default/files/2024-10/nationwide-drugs-fy21-fy24.csv"
+    )
+    assert [r["source_row"] for r in records] == [2, 4, 6, 7]
+    assert [(r["line"], r["reason"]) for r in stats.rejects] == [
+        (3, "expected 9 fields, found 4"),
+        (5, "event_count 'two' is not a whole number"),
+    ]
+    assert stats.rows == 6 and stats.kept == 4

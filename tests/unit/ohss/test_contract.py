@@ -63,20 +63,20 @@ def test_the_real_workbooks_months_add_up_to_its_years_within_rounding(real_work
     assert (abs(compared["annual_count"] - compared["months_sum"]) > compared["bound"] / 10).any()
 
 
-def test_the_real_workbooks_fy2021_cells_are_cbps_real_fy2021_figures_rounded_to_tens(real_workbook):
+def test_the_real_workbooks_fy2021_cells_are_cbps_real_fy2021_figures_rounded_to_tens(real_workbook, tmp_path):
     """Where the two publishers overlap, OHSS's month x sector cells are CBP's nationwide file's
     Border Patrol counts rounded to tens (absent when they round to zero), sector names mapping
     onto CBP's (`Blaine, WA` -> `Blaine Sector`) and regions onto CBP's (`Coastal Border` -> `Other`)."""
     from extractors.cbp.discover import release_from_url
-    from extractors.cbp.parse import parse_release_csv
     from extractors.cbp.schema import MONTHS
     from extractors.csv_files import RowLog
+    from tests.samples.cbp import stage_bytes
 
     body = real_data("cbp", "nationwide-encounters-fy21-aor.csv").read_bytes()
     release = release_from_url(
         "https://www.cbp.gov/sites/default/files/2024-10/nationwide-encounters-fy21-fy24-aor.csv"
     )
-    cbp = pd.DataFrame(parse_release_csv(body, release, "0" * 64, RowLog()))
+    cbp = pd.DataFrame(stage_bytes(body, release, RowLog(), tmp_path))
     cbp = cbp[(cbp["component"] == "U.S. Border Patrol") & (cbp["fiscal_year"] == 2021)]
     months = {abbv: n for n, abbv in enumerate(MONTHS[9:] + MONTHS[:9], 1)}  # OCT = fiscal month 1
     cbp_cells = (
