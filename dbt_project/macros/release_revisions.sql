@@ -33,20 +33,44 @@ fiscal_year_sources as (
 
 ),
 
+-- each row with its key (series, fiscal year and month, grain) as one 128-bit id: two 64-bit
+-- hashes of the key's columns, in two orders. The joins and windows below run on the id rather
+-- than on the grain's text columns, which keeps them fast and within DuckDB's memory limit on
+-- files of millions of rows (two keys sharing an id: odds of about 1 in 10^25 at 10^7 keys).
+keyed as (
+
+    select
+        *,
+        (hash(series, fiscal_year, fiscal_month, {{ grain | join(', ') }})::uhugeint << 64)
+        + hash({{ grain | reverse | join(', ') }}, fiscal_month, fiscal_year, series) as key_id
+    from staged
+
+),
+
 -- the values of each grain key in each release
 release_values as (
 
     select
-        series,
-        fiscal_year,
-        fiscal_month,
+        key_id,
         release_id,
-        {{ grain | join(', ') }},
         {%- for name in measures %}
         sum({{ name }}) as {{ name }}{{ "," if not loop.last }}
         {%- endfor %}
-    from staged
-    group by all
+    from keyed
+    group by key_id, release_id
+
+),
+
+-- the columns of each key
+grain_keys as (
+
+    select distinct
+        key_id,
+        series,
+        fiscal_year,
+        fiscal_month,
+        {{ grain | join(', ') }}
+    from keyed
 
 ),
 
@@ -58,24 +82,18 @@ release_fiscal_years as (
 
 ),
 
-grain_keys as (
-
-    select distinct series, fiscal_year, fiscal_month, {{ grain | join(', ') }}
-    from release_values
-
-),
-
 spine as (
 
     select
-        grain_keys.*,
+        grain_keys.key_id,
         release_fiscal_years.release_id,
         releases.release_published,
         releases.release_order
     from grain_keys
     inner join release_fiscal_years
-        on  grain_keys.series = release_fiscal_years.series
-        and grain_keys.fiscal_year = release_fiscal_years.fiscal_year
+        on
+            grain_keys.series = release_fiscal_years.series
+            and grain_keys.fiscal_year = release_fiscal_years.fiscal_year
     inner join releases
         on release_fiscal_years.release_id = releases.release_id
 
@@ -91,10 +109,9 @@ joined as (
         {%- endfor %}
     from spine
     left join release_values
-        on  spine.release_id = release_values.release_id
-        {%- for column in grain %}
-        and spine.{{ column }} is not distinct from release_values.{{ column }}
-        {%- endfor %}
+        on
+            spine.release_id = release_values.release_id
+            and spine.key_id = release_values.key_id
 
 ),
 
@@ -108,12 +125,12 @@ compared as (
         lag({{ name }}) over key_history as previous_{{ name }},
         {%- endfor %}
         count(*) filter (where is_present) over (
-            partition by series, {{ grain | join(', ') }}
+            partition by key_id
             order by release_order
             rows between unbounded preceding and current row
         ) as releases_with_key_so_far
     from joined
-    window key_history as (partition by series, {{ grain | join(', ') }} order by release_order)
+    window key_history as (partition by key_id order by release_order)
 
 ),
 
@@ -121,11 +138,11 @@ final as (
 
     select
         {%- for column in grain %}
-        compared.{{ column }},
+        grain_keys.{{ column }},
         {%- endfor %}
-        compared.series,
-        compared.fiscal_year,
-        compared.fiscal_month,
+        grain_keys.series,
+        grain_keys.fiscal_year,
+        grain_keys.fiscal_month,
         compared.release_id,
         compared.release_published,
         {%- for name, type in measures.items() %}
@@ -151,9 +168,12 @@ final as (
         end as change_type,
         coalesce(compared.release_id = fiscal_year_sources.release_id, false) as is_current
     from compared
+    inner join grain_keys
+        on compared.key_id = grain_keys.key_id
     left join fiscal_year_sources
-        on  compared.series = fiscal_year_sources.series
-        and compared.fiscal_year = fiscal_year_sources.fiscal_year
+        on
+            grain_keys.series = fiscal_year_sources.series
+            and grain_keys.fiscal_year = fiscal_year_sources.fiscal_year
     -- no rows for releases older than the first one that has the key
     where compared.releases_with_key_so_far > 0
 
