@@ -280,7 +280,7 @@ BASELINE_COLUMNS = {
 }  # fmt: skip
 
 
-def run_size(rows: int, work: Path, memory_limit: str) -> tuple[Measured, Measured, int]:
+def run_size(rows: int, work: Path, memory_limit: str, keep: bool) -> tuple[Measured, Measured, int]:
     mirror = work / f"mirror-{_label(rows)}"
     print(f"--- {_label(rows)} rows: writing the file ...", flush=True)
     encounters = write_mirror(mirror, rows)
@@ -308,7 +308,8 @@ def run_size(rows: int, work: Path, memory_limit: str) -> tuple[Measured, Measur
     )
     baseline_db.unlink(missing_ok=True)
     shutil.rmtree(mirror, ignore_errors=True)
-    shutil.rmtree(data, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(data, ignore_errors=True)
     return run, baseline, size
 
 
@@ -316,14 +317,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="1M,4M,10M", help="sizes, comma-separated (default 1M,4M,10M)")
     parser.add_argument("--memory-limit", default="2GB", help="[duckdb] memory_limit of the run (default 2GB)")
-    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs) and print its path")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (logs, data) and print its path")
     args = parser.parse_args()
     sizes = sorted(_rows(size) for size in args.rows.split(","))
     work = Path(tempfile.mkdtemp(prefix="crossborder-scale-"))
     results = []
     try:
         for rows in sizes:
-            run, baseline, size = run_size(rows, work, args.memory_limit)
+            run, baseline, size = run_size(rows, work, args.memory_limit, args.keep)
             results.append((rows, size, run, baseline))
             steps = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in run.steps.items())
             print(f"    run {run.wall_s:.1f} s, peak {run.peak_bytes / 1024**3:.2f} GB ({steps})")

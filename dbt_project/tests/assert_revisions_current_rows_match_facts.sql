@@ -1,12 +1,18 @@
 -- The current, present rows of the revision facts are exactly the facts. The keys are the
 -- revisions models' grain (the fact's grain x release_id), as their YAML declares it (macros/grain.sql).
+-- Each side is reduced to its row count and the sum of a 64-bit hash of every row: equal
+-- multisets of rows give equal sums, and one pass over each table runs in constant memory (an
+-- EXCEPT ALL of two 10-million-row tables sorted both, for most of a large build's time). To
+-- see the rows that differ, run the same selects with EXCEPT ALL between them.
 {%- set encounter_columns = grain_of('fct_border_encounter_revisions') | join(', ') %}
 {%- set drug_columns = grain_of('fct_drug_seizure_revisions') | join(', ') %}
 with
 
 encounter_revisions as (
 
-    select {{ encounter_columns }}, encounter_count
+    select
+        count(*) as row_count,
+        sum(hash({{ encounter_columns }}, cast(encounter_count as bigint))::hugeint) as row_hash_sum
     from {{ ref('fct_border_encounter_revisions') }}
     where is_current and change_type <> 'removed' and encounter_count is not null
 
@@ -14,14 +20,24 @@ encounter_revisions as (
 
 encounter_facts as (
 
-    select {{ encounter_columns }}, encounter_count
+    select
+        count(*) as row_count,
+        sum(hash({{ encounter_columns }}, cast(encounter_count as bigint))::hugeint) as row_hash_sum
     from {{ ref('fct_border_encounters') }}
 
 ),
 
 drug_revisions as (
 
-    select {{ drug_columns }}, event_count, round(quantity_lbs, 6) as quantity_lbs
+    select
+        count(*) as row_count,
+        sum(
+            hash(
+                {{ drug_columns }},
+                cast(event_count as bigint),
+                cast(round(quantity_lbs, 6) as decimal(38, 6))
+            )::hugeint
+        ) as row_hash_sum
     from {{ ref('fct_drug_seizure_revisions') }}
     where is_current and change_type <> 'removed' and event_count is not null
 
@@ -29,50 +45,38 @@ drug_revisions as (
 
 drug_facts as (
 
-    select {{ drug_columns }}, event_count, round(quantity_lbs, 6) as quantity_lbs
+    select
+        count(*) as row_count,
+        sum(
+            hash(
+                {{ drug_columns }},
+                cast(event_count as bigint),
+                cast(round(quantity_lbs, 6) as decimal(38, 6))
+            )::hugeint
+        ) as row_hash_sum
     from {{ ref('fct_drug_seizures') }}
 
 ),
 
-differences as (
+compared as (
 
     select
-        'encounters only in revisions' as problem,
-        count(*) as n
-    from (
-        select * from encounter_revisions
-        except all
-        select * from encounter_facts
-    ) as only_in_revisions
+        'encounters' as dataset,
+        encounter_revisions.row_count as current_revision_rows,
+        encounter_facts.row_count as fact_rows,
+        encounter_revisions.row_hash_sum = encounter_facts.row_hash_sum as same_rows
+    from encounter_revisions
+    cross join encounter_facts
     union all
     select
-        'encounters only in fact' as problem,
-        count(*) as n
-    from (
-        select * from encounter_facts
-        except all
-        select * from encounter_revisions
-    ) as only_in_facts
-    union all
-    select
-        'drug seizures only in revisions' as problem,
-        count(*) as n
-    from (
-        select * from drug_revisions
-        except all
-        select * from drug_facts
-    ) as only_in_revisions
-    union all
-    select
-        'drug seizures only in fact' as problem,
-        count(*) as n
-    from (
-        select * from drug_facts
-        except all
-        select * from drug_revisions
-    ) as only_in_facts
+        'drug seizures' as dataset,
+        drug_revisions.row_count as current_revision_rows,
+        drug_facts.row_count as fact_rows,
+        drug_revisions.row_hash_sum = drug_facts.row_hash_sum as same_rows
+    from drug_revisions
+    cross join drug_facts
 
 )
 
-select * from differences
-where n > 0
+select * from compared
+where current_revision_rows <> fact_rows or not coalesce(same_rows, current_revision_rows = 0)
