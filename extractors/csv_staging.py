@@ -10,6 +10,11 @@ row order, so a row's line is its Parquet row number + 2 (the header is line 1),
 lines DuckDB rejected before it; when some were, the Parquet also holds the `source_row` column
 (extractors.staged.records_relation works it out either way).
 
+A source that keeps only some rows of a large table (StatCan: the trafficking violations of
+every violation) gives a RowFilter: DuckDB lists the distinct values of one column, Python picks
+the wanted ones, and only their rows are written (each with its `source_row`); the others are
+counted as read and passed over.
+
 Readers (dbt's sources) keep the rows whose reject_reason is null; the rejects are listed by
 line and reason in the parse log, as before (docs/cbp-records.md).
 """
@@ -20,7 +25,8 @@ import codecs
 import json
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +103,17 @@ def _read_of(record_json: str) -> dict[str, Any]:
     return {key: value for key, value in record.items() if key not in (REJECT_REASON, "file_row_number")}
 
 
+@dataclass(frozen=True)
+class RowFilter:
+    """The rows a staged file keeps: those whose output `column` holds one of the values `choose`
+    picks from the column's distinct values in the file. A row DuckDB cannot split into fields is
+    reported only when `may_be_kept(its text)`; the other rows are read and passed over."""
+
+    column: str
+    choose: Callable[[list[str]], Collection[str]]
+    may_be_kept: Callable[[str], bool]
+
+
 def stage_csv(
     raw: Path,
     out: Path,
@@ -107,6 +124,7 @@ def stage_csv(
     columns: Sequence[str],
     reject_reason: str,
     log: RowLog,
+    keep: RowFilter | None = None,
     duckdb_config: Mapping[str, Any] | None = None,
 ) -> int:
     """Write the CSV file raw (its header checked by the caller) to the Parquet file out; returns
@@ -116,7 +134,7 @@ def stage_csv(
     uses (every header column must have one); columns: the output columns, `SQL as column`, in
     order; reject_reason: a SQL expression, null for a readable row, else why it is not. Cells
     reach the SQL trimmed, an empty cell as ''. Rejected rows go to log.rejects with their line,
-    the reason and what was read of them."""
+    the reason and what was read of them. keep: only the rows it picks are written (RowFilter)."""
     import duckdb
 
     encoding = _check_file(raw, name)
@@ -164,20 +182,34 @@ def stage_csv(
                 f"from read_parquet({sql_text(str(staged))}, file_row_number = true) as staged "
                 "asof left join shifts on staged.file_row_number >= shifts.first_row"
             )
+            broken_lines = len(broken)  # all counted as read, reported or not
+            wanted = "true"
+            if keep is not None:
+                values = con.execute(
+                    f"select distinct {keep.column} from read_parquet({sql_text(str(staged))}) "
+                    f"where {keep.column} is not null"
+                ).fetchall()
+                con.execute("create temp table kept_values (value varchar)")
+                chosen = sorted(set(keep.choose([value for (value,) in values])))
+                if chosen:
+                    con.executemany("insert into kept_values values (?)", [(value,) for value in chosen])
+                wanted = f"staged.{keep.column} in (select value from kept_values)"
+                broken = [reject for reject in broken if keep.may_be_kept(reject[3])]
             typing = con.execute(
-                f"select {line_of}, {REJECT_REASON}, to_json(staged) {shifted} where {REJECT_REASON} is not null "
-                "order by 1"
+                f"select {line_of}, {REJECT_REASON}, to_json(staged) {shifted} "
+                f"where {REJECT_REASON} is not null and {wanted} order by 1"
             ).fetchall()
             rows, kept = con.execute(
-                f"select count(*), count(*) filter (where {REJECT_REASON} is null) "
-                f"from read_parquet({sql_text(str(staged))})"
+                f"select count(*), count(*) filter (where {REJECT_REASON} is null and {wanted}) "
+                f"from read_parquet({sql_text(str(staged))}) as staged"
             ).fetchone() or (0, 0)
-            if broken:
+            if broken or keep is not None:
                 # Lines are not the row numbers any more: write them down (rows in file order).
                 with_lines = Path(f"{staged}.lines")
                 con.execute(
                     f"copy (select * exclude (file_row_number, first_row, shift), {line_of} as {SOURCE_ROW} "
-                    f"{shifted} order by staged.file_row_number) to {sql_text(str(with_lines))} (format parquet)"
+                    f"{shifted} where {wanted} order by staged.file_row_number) "
+                    f"to {sql_text(str(with_lines))} (format parquet)"
                 )
                 with_lines.replace(staged)
         rejects: list[tuple[int, str, list[str] | dict[str, Any]]] = [
@@ -186,7 +218,7 @@ def stage_csv(
         rejects += [(line, _structural_reason(kind, message), [csv_line]) for line, kind, message, csv_line in broken]
         for line, reason, row in sorted(rejects, key=lambda reject: reject[0]):
             log.reject(line, reason, row)
-        log.rows += rows + len(broken)
+        log.rows += rows + broken_lines
         log.kept += kept
         if log.rows == 0:
             raise SchemaError(f"{name}: no data rows after the header")

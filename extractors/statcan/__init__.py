@@ -9,9 +9,11 @@ Military Police) comes from the Web Data Service (WDS) as a full-table CSV in a 
    work item. When base_url is a mirror and the answer names an official host, the zip URL is
    rewritten onto the mirror (same path), so a mirror never sends the client to the real site.
 2. fetch: land the zip (kind "file"; conditional GET, size cap, streamed to disk by HttpClient).
-3. records / parse: stream the zip's `35100177.csv` member row by row (zipfile + csv reader,
-   memory flat whatever the table's size) and keep the rows of the trafficking-related
-   violations (`is_trafficking_violation`), every geography and statistic, as published.
+3. records / parse: copy the zip's `35100177.csv` member out (in chunks) and stage it with
+   DuckDB as one Parquet records file (extractors.csv_staging): DuckDB lists the table's
+   violations, Python picks the trafficking-related ones (`is_trafficking_violation`), and only
+   their rows are written, every geography and statistic, as published, typed in SQL. No row
+   passes through Python; memory stays within [duckdb] memory_limit whatever the table's size.
 
 Why the full-table download and not the vector API: see docs/statcan.md.
 """
@@ -30,6 +32,7 @@ class StatcanSource(Source):
     name: ClassVar[str] = "statcan"
     DATASETS: ClassVar[tuple[str, ...]] = schema.DATASETS
     PARSER_VERSION: ClassVar[int] = schema.PARSER_VERSION
+    STAGED_DATASETS: ClassVar[tuple[str, ...]] = schema.DATASETS
     item_noun: ClassVar[str] = "full-table zip"
 
     def plan(self, ctx: ExtractContext, report: ExtractReport) -> list[str]:

@@ -1,25 +1,35 @@
-"""Parsing table 35-10-0177-01 into records (pure: a zip or a CSV byte stream in, records out).
+"""Staging table 35-10-0177-01 as Parquet records (a landed zip in, one records file out).
 
 Only the rows of trafficking-in-persons violations are kept (is_trafficking_violation), every
-geography and statistic, as published; the table's other violations are read and passed over,
-one row in memory at a time. See docs/statcan.md.
+geography and statistic, as published; the table's other violations are read and passed over.
+The rows never pass through Python: DuckDB reads the table's CSV (extractors.csv_staging), lists
+its violations for Python to pick the trafficking ones, and types the kept rows in SQL by the
+rules below. See docs/statcan.md.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+import shutil
+import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from extractors.csv_files import DECIMAL, CsvTable, RowLog, SchemaError, header_problems, refuse_html
+from extractors.csv_files import DECIMAL_SQL, CsvTable, RowLog, SchemaError, header_problems, refuse_html
+from extractors.csv_staging import RowFilter, quoted, stage_csv, trimmed
+from extractors.schema import record_columns
+from extractors.staged import SOURCE_ROW, sql_text
 from extractors.statcan.schema import COLUMNS, NULL_WHEN_EMPTY, REQUIRED_FIELDS
 
 _CODE = re.compile(r"^(?P<name>.*?)\s*\[(?P<code>[^\[\]]+)\]\s*$")
-_YEAR = re.compile(r"^(?P<year>\d{4})(?:-\d{2}(?:-\d{2})?)?$")
+# The same patterns for DuckDB (RE2): a label's name and [code], a REF_DATE's year.
+_CODE_SQL = r"^(.*?)\s*\[([^\[\]]+)\]\s*$"
+_YEAR_SQL = r"^([0-9]{4})(-[0-9]{2}(-[0-9]{2})?)?$"
 
 # The trafficking-related violations (docs/statcan.md): trafficking in persons under the Criminal
 # Code (s. 279.01 to 279.04: trafficking, of persons under 18, material benefit, withholding or
@@ -65,79 +75,153 @@ class TableLog(RowLog):
         return {**super().meta(), "violations": sorted(self.violations_kept)}
 
 
-def parse_table_csv(
-    stream: IO[bytes], *, table_id: str, source_url: str, raw_sha256: str, log: TableLog, name: str = ""
-) -> Iterator[dict[str, Any]]:
-    """Records of the trafficking violations of one full-table CSV. Unreadable rows of kept
-    violations go to log.rejects; a file that is not the table (or has no trafficking row at
-    all) raises SchemaError naming it (name, else the URL)."""
-    where = f"statcan: {name or source_url}"
-    table = CsvTable(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""), name=where, log=log)
-    header = table.header()
-    # Columns StatCan adds are passed over; a missing or repeated one is a changed table.
+def _header(raw: Path, where: str, table_id: str) -> list[str]:
+    """The table CSV's header; SchemaError naming the file when it is not the table's.
+    Columns StatCan adds are passed over; a missing or repeated one is a changed table."""
+    with raw.open("rb") as data:
+        refuse_html(data.read(512), where, "a CSV file")
+        data.seek(0)
+        header = CsvTable(io.TextIOWrapper(data, encoding="utf-8-sig", newline=""), name=where, log=RowLog()).header()
     problems = header_problems(header, COLUMNS, unexpected_ok=True)
     if problems:
         missing = [c for c in COLUMNS if c not in header]
         if missing:
             raise SchemaError(f"{where}: header lacks columns {missing} (found {header[:20]})")
         raise SchemaError(f"{where}: header does not match table {table_id}: {'; '.join(problems)}")
-    fields = {COLUMNS[column]: header.index(column) for column in COLUMNS}
-    violation_at = fields["violation"]
-    decided: dict[str, bool] = {}
+    return header
 
-    def wanted(row: list[str]) -> bool:
-        violation = row[violation_at].strip()
-        if violation not in decided:
-            decided[violation] = is_trafficking_violation(violation)
-        return decided[violation]
 
-    def may_be_wanted(row: list[str]) -> bool:
-        # A row of the wrong width is worth a reject only if it may be a trafficking row (it names one).
-        return any(is_trafficking_violation(cell) for cell in row if "traffick" in cell.lower())
+def _name_sql(label: str) -> str:
+    """SQL: the name of a `Name [code]` label (split_code's first part)."""
+    pattern = sql_text(_CODE_SQL)
+    return f"if(regexp_full_match({label}, {pattern}), regexp_extract({label}, {pattern}, 1), {label})"
 
-    provenance = {"table_id": table_id, "source_url": source_url, "raw_sha256": raw_sha256}
-    for line, record in table.records(
-        fields, _type_record, width=len(header), wanted=wanted, report_width=may_be_wanted
-    ):
-        log.violations_kept.add(record["violation"])
-        yield {**record, **provenance, "source_row": line}
-    if log.kept == 0:
+
+def _code_sql(label: str) -> str:
+    """SQL: the code of a `Name [code]` label, or null (split_code's second part)."""
+    pattern = sql_text(_CODE_SQL)
+    return f"if(regexp_full_match({label}, {pattern}), {trimmed(f'regexp_extract({label}, {pattern}, 2)')}, null)"
+
+
+def _reason_sql() -> str:
+    """SQL: why a row cannot be read (the first rule that fails), or null."""
+    cases = [
+        (
+            f"not regexp_full_match(ref_date, {sql_text(_YEAR_SQL)})",
+            f"'REF_DATE ' || {quoted('ref_date')} || ' is not a year'",
+        ),
+        (
+            f"value <> '' and (not regexp_full_match(value, {sql_text(DECIMAL_SQL)}) "
+            "or not coalesce(isfinite(try_cast(value as double)), false))",
+            f"'VALUE ' || {quoted('value')} || ' is not a number'",
+        ),
+        (
+            "decimals <> '' and (not regexp_full_match(decimals, '[0-9]+') or try_cast(decimals as integer) is null)",
+            f"'DECIMALS ' || {quoted('decimals')} || ' is not a whole number'",
+        ),
+    ]
+    cases += [(f"{key} = ''", f"'{key} is empty'") for key in REQUIRED_FIELDS]
+    return "case " + " ".join(f"when {when} then {then}" for when, then in cases) + " end"
+
+
+def _typed_sql() -> dict[str, str]:
+    """SQL: each derived or typed record field, over the trimmed cells."""
+    return {
+        "ref_year": f"try_cast(regexp_extract(ref_date, {sql_text(_YEAR_SQL)}, 1) as integer)",
+        "geography_name": _name_sql("geography"),
+        "geography_code": _code_sql("geography"),
+        "violation_name": _name_sql("violation"),
+        "violation_code": _code_sql("violation"),
+        "value": "if(value = '', null, try_cast(value as double))",  # empty: not available (STATUS says why)
+        "decimals": "try_cast(nullif(decimals, '') as integer)",
+        **{key: f"nullif({key}, '')" for key in NULL_WHEN_EMPTY},
+    }
+
+
+def _may_be_trafficking(line: str) -> bool:
+    """Whether a row DuckDB could not split names a trafficking violation (then it is worth a reject)."""
+    try:
+        cells = next(csv.reader([line]), [])
+    except csv.Error:
+        cells = [line]
+    return any(is_trafficking_violation(cell) for cell in cells if "traffick" in cell.lower())
+
+
+TRAFFICKING_ROWS = RowFilter(
+    column="violation",
+    choose=lambda violations: [v for v in violations if is_trafficking_violation(v)],
+    may_be_kept=_may_be_trafficking,
+)
+
+
+def stage_table_csv(
+    raw: Path,
+    out: Path,
+    *,
+    table_id: str,
+    source_url: str,
+    raw_sha256: str,
+    log: TableLog,
+    name: str = "",
+    duckdb_config: Mapping[str, Any] | None = None,
+) -> int:
+    """Stage the trafficking violations' rows of one full-table CSV as the Parquet records file
+    out; returns the records kept. Unreadable rows of kept violations go to log.rejects; a file
+    that is not the table (or has no trafficking row at all) raises SchemaError naming it (name,
+    else the URL)."""
+    import duckdb
+
+    where = f"statcan: {name or source_url}"
+    header = _header(raw, where, table_id)
+    fields = {column: COLUMNS.get(column, f"extra_{index}") for index, column in enumerate(header)}
+    constants = {"table_id": table_id, "source_url": source_url, "raw_sha256": raw_sha256}
+    typed = _typed_sql()
+    outputs = [
+        f"cast({sql_text(constants[column])} as {column_type}) as {column}"
+        if column in constants
+        else f"{typed.get(column, column)} as {column}"
+        for column, column_type in record_columns("statcan", "incidents").items()
+        if column != SOURCE_ROW  # the line (csv_staging)
+    ]
+    kept = stage_csv(
+        raw,
+        out,
+        name=where,
+        header=header,
+        fields=fields,
+        columns=outputs,
+        reject_reason=_reason_sql(),
+        log=log,
+        keep=TRAFFICKING_ROWS,
+        duckdb_config=duckdb_config,
+    )
+    if kept == 0:
         raise SchemaError(
             f"{where}: {log.rows} rows read, none of a trafficking-in-persons violation (has the table changed?)"
         )
+    with duckdb.connect() as con:
+        log.violations_kept.update(
+            value
+            for (value,) in con.execute(
+                f"select distinct violation from read_parquet({sql_text(str(out))}) where reject_reason is null"
+            ).fetchall()
+        )
+    return kept
 
 
-def _type_record(record: dict[str, Any]) -> str | None:
-    """Type the fields in place; return why the row is unreadable, or None."""
-    year = _YEAR.match(record["ref_date"])
-    if not year:
-        return f"REF_DATE {record['ref_date']!r} is not a year"
-    record["ref_year"] = int(year["year"])
-    record["geography_name"], record["geography_code"] = split_code(record["geography"])
-    record["violation_name"], record["violation_code"] = split_code(record["violation"])
-    value = record["value"]
-    if value == "":
-        record["value"] = None  # not available: STATUS says why (e.g. "..", "x")
-    elif DECIMAL.match(value):
-        record["value"] = float(value)
-    else:
-        return f"VALUE {value!r} is not a number"
-    decimals = record["decimals"]
-    if decimals and not decimals.isdigit():
-        return f"DECIMALS {decimals!r} is not a whole number"
-    record["decimals"] = int(decimals) if decimals else None
-    for key in REQUIRED_FIELDS:
-        if not record[key]:
-            return f"{key} is empty"
-    for key in NULL_WHEN_EMPTY:
-        record[key] = record[key] or None
-    return None
-
-
-def parse_zip(
-    path: Path, *, table_id: str, source_url: str, raw_sha256: str, log: TableLog, name: str = ""
-) -> Iterator[dict[str, Any]]:
-    """Records of the table's CSV member of a full-table zip, streamed (never read whole)."""
+def stage_zip(
+    path: Path,
+    out: Path,
+    *,
+    table_id: str,
+    source_url: str,
+    raw_sha256: str,
+    log: TableLog,
+    name: str = "",
+    duckdb_config: Mapping[str, Any] | None = None,
+) -> int:
+    """Stage the table's CSV member of a full-table zip (copied out of the zip beside out, in
+    chunks, for DuckDB to read) as the Parquet records file out; returns the records kept."""
     where = f"statcan: {name or source_url}"
     with open(path, "rb") as handle:
         refuse_html(handle.read(512), where, "a zip file")
@@ -151,19 +235,26 @@ def parse_zip(
         member = wanted if wanted in members else (members[0] if len(members) == 1 else None)
         if member is None:
             raise SchemaError(f"{where}: the zip has no {wanted} (members: {archive.namelist()})")
+        table = Path(tempfile.mkstemp(dir=out.parent, prefix=f".{table_id}-", suffix=".csv.tmp")[1])
         try:
-            with archive.open(member) as stream:
-                yield from parse_table_csv(
-                    stream,
-                    table_id=table_id,
-                    source_url=source_url,
-                    raw_sha256=raw_sha256,
-                    log=log,
-                    name=f"{name or source_url} member {member}",
-                )
-        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
-            raise SchemaError(f"{where}: the zip is damaged: {exc}") from None
-        except OSError as exc:
-            if "CRC" in str(exc) or "zlib" in str(exc).lower() or "Error -3" in str(exc):
+            try:
+                with archive.open(member) as stream, table.open("wb") as copy:
+                    shutil.copyfileobj(stream, copy, 1 << 22)
+            except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
                 raise SchemaError(f"{where}: the zip is damaged: {exc}") from None
-            raise
+            except OSError as exc:
+                if "CRC" in str(exc) or "zlib" in str(exc).lower() or "Error -3" in str(exc):
+                    raise SchemaError(f"{where}: the zip is damaged: {exc}") from None
+                raise
+            return stage_table_csv(
+                table,
+                out,
+                table_id=table_id,
+                source_url=source_url,
+                raw_sha256=raw_sha256,
+                log=log,
+                name=f"{name or source_url} member {member}",
+                duckdb_config=duckdb_config,
+            )
+        finally:
+            table.unlink(missing_ok=True)

@@ -1,12 +1,15 @@
-"""Deriving StatCan's records: one records file per table, from the newest zip landed for it."""
+"""Deriving StatCan's records: one Parquet records file per table, staged by DuckDB from the
+newest zip landed for it, re-derived only when the zip or the parser changed."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from extractors.base import ExtractContext, ExtractReport
 from extractors.csv_files import SchemaError
-from extractors.derive import derive_if_changed
+from extractors.derive import StagedWriter, derive_if_changed
 from extractors.statcan.discover import table_id
-from extractors.statcan.parse import TableLog, parse_zip
+from extractors.statcan.parse import TableLog, stage_zip
 from extractors.statcan.schema import PARSER_VERSION
 
 
@@ -30,13 +33,17 @@ def refresh_records(ctx: ExtractContext, report: ExtractReport) -> None:
         inputs_sha256=entry.sha256,
         parser_version=PARSER_VERSION,
         parse=lambda: {
-            "incidents": parse_zip(
-                raw_path,
-                table_id=table,
-                source_url=url,
-                raw_sha256=entry.sha256,
-                log=log,
-                name=f"{url} (raw copy {raw_path})",
+            "incidents": StagedWriter(
+                partial(
+                    stage_zip,
+                    raw_path,
+                    table_id=table,
+                    source_url=url,
+                    raw_sha256=entry.sha256,
+                    log=log,
+                    name=f"{url} (raw copy {raw_path})",
+                    duckdb_config=ctx.settings.duckdb.config(),
+                )
             )
         },
         log=log,

@@ -5,10 +5,11 @@ The record fields and their types are declared in dbt_project.yml (vars.record_c
 
 from __future__ import annotations
 
-# The records folder this source writes (raw/statcan/records/incidents/<table_id>.jsonl.gz), which dbt reads.
+# The records folder this source writes (raw/statcan/records/incidents/<table_id>.parquet, staged
+# by DuckDB), which dbt reads.
 DATASETS = ("incidents",)
 # Bump when parsing changes: records are then re-derived from the raw files already held.
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: staged as Parquet by DuckDB
 
 # CSV header of a WDS full-table download, mapped to record field names.
 COLUMNS = {

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.statcan.parse import TableLog, parse_table_csv
+from extractors.statcan.parse import TableLog, stage_table_csv
 from tests.conftest import real_data
+from tests.warehouse_utils import staged_records
 
 pytestmark = pytest.mark.contract
 
 
-def test_contract_real_excerpt():
+def test_contract_real_excerpt(tmp_path):
     path = real_data("statcan", "statcan_35-10-0177-01_trafficking_in_persons_alberta_2017-2021.csv")
-    with path.open("rb") as stream:
-        stats = TableLog()
-        records = list(parse_table_csv(stream, table_id="35100177", source_url="u", raw_sha256="s", log=stats))
+    stats = TableLog()
+    out = tmp_path / "35100177.parquet"
+    stage_table_csv(path, out, table_id="35100177", source_url="u", raw_sha256="s", log=stats)
+    records = staged_records(out)
     assert len(records) == 80 and not stats.rejects
     assert {r["geography"] for r in records} == {"Alberta [48]"}
     assert {r["violation_code"] for r in records} == {"1525"}

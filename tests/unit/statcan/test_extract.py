@@ -24,7 +24,7 @@ def test_extract_from_mirror_and_bad_zip_keeps_records(env, site, monkeypatch):
     report = statcan.SOURCE.extract(ctx)
     assert report.ok, report.failures
     assert report.records == {"incidents": 2}
-    records = ctx.landing.records_path("incidents", "35100177")
+    records = ctx.landing.records_path("incidents", "35100177", ".parquet")
     before = records.read_bytes()
 
     # A broken zip: the failure names the URL; the records held stay as they were.

@@ -1,23 +1,34 @@
-"""The StatCan table parser (pure): the violation rule, typing and flags, bad rows, a changed
-header, streaming from a zip and bad zips, and the records against the declared record schema."""
+"""The StatCan table staging (a CSV or zip file in, a Parquet records file out, by DuckDB): the
+violation rule, typing and flags, bad rows with their lines, a changed header, the zip and bad
+zips, and the records against the declared record schema."""
 
 from __future__ import annotations
 
-import io
+from pathlib import Path
 
 import pytest
 
 from extractors.csv_files import SchemaError
 from extractors.schema import record_columns
-from extractors.statcan.parse import TableLog, is_trafficking_violation, parse_table_csv, parse_zip
+from extractors.statcan.parse import TableLog, is_trafficking_violation, stage_table_csv, stage_zip
 from tests.conftest import FIXTURES
 from tests.samples.statcan import row, table, zipped
+from tests.warehouse_utils import staged_records
 
 
-def parse(data: bytes) -> tuple[list[dict], TableLog]:
-    stats = TableLog()
-    records = list(parse_table_csv(io.BytesIO(data), table_id="35100177", source_url="u", raw_sha256="s", log=stats))
-    return records, stats
+@pytest.fixture
+def parse(tmp_path):
+    """Stage a table CSV given as bytes; its records as dbt reads them, and the log."""
+
+    def staged(data: bytes) -> tuple[list[dict], TableLog]:
+        raw = tmp_path / "table.csv"
+        raw.write_bytes(data)
+        stats = TableLog()
+        out = tmp_path / "35100177.parquet"
+        stage_table_csv(raw, out, table_id="35100177", source_url="u", raw_sha256="s", log=stats)
+        return staged_records(out), stats
+
+    return staged
 
 
 @pytest.mark.parametrize(
@@ -40,7 +51,7 @@ def test_violation_rule(violation, kept):
     assert is_trafficking_violation(violation) is kept
 
 
-def test_parse_keeps_trafficking_rows_with_flags():
+def test_parse_keeps_trafficking_rows_with_flags(parse):
     records, stats = parse(
         table(
             row(),
@@ -51,6 +62,8 @@ def test_parse_keeps_trafficking_rows_with_flags():
         )
     )
     assert stats.rows == 5 and len(records) == 4 and not stats.rejects
+    assert [r["source_row"] for r in records] == [2, 4, 5, 6]  # their lines, the total's (3) passed over
+    assert stats.violations_kept == {"Trafficking in persons [1525]"}
     first = records[0]
     assert (
         first["ref_year"],
@@ -64,41 +77,70 @@ def test_parse_keeps_trafficking_rows_with_flags():
     assert records[3]["symbol"] == "r"
 
 
-def test_bad_rows_are_rejected_not_dropped():
-    records, stats = parse(table(row(value="n/a"), row(year="twenty"), row()))
-    assert len(records) == 1
-    assert [r["reason"] for r in stats.rejects] == ["VALUE 'n/a' is not a number", "REF_DATE 'twenty' is not a year"]
+def test_bad_rows_are_rejected_not_dropped(parse):
+    records, stats = parse(
+        table(
+            row(value="n/a"),
+            row(year="twenty"),
+            row(violation="Total, all violations [0]", value="n/a"),  # not kept: no reject either
+            row(decimals="two"),
+            row(geo=""),
+            row(),
+        )
+    )
+    assert [r["source_row"] for r in records] == [7]
+    assert [(r["line"], r["reason"]) for r in stats.rejects] == [
+        (2, "VALUE 'n/a' is not a number"),
+        (3, "REF_DATE 'twenty' is not a year"),
+        (5, "DECIMALS 'two' is not a whole number"),
+        (6, "geography is empty"),
+    ]
 
 
-def test_header_change_is_named():
+def test_a_short_row_is_rejected_only_when_it_names_a_trafficking_violation(parse):
+    short_trafficking = '"2021","Alberta [48]","2016A000248","Trafficking in persons [1525]"\n'
+    short_other = '"2021","Alberta [48]","2016A000248","Total, all violations [0]"\n'
+    records, stats = parse(table(short_other, row(), short_trafficking, row(year="2020")))
+    assert [(r["source_row"], r["ref_year"]) for r in records] == [(3, 2021), (5, 2020)]
+    assert [(r["line"], r["reason"]) for r in stats.rejects] == [(4, "expected 16 fields, found 4")]
+    assert stats.rows == 4
+
+
+def test_header_change_is_named(parse):
     with pytest.raises(SchemaError, match=r"statcan: u: header lacks columns \['VALUE'\]"):
         parse(table().replace(b'"VALUE"', b'"AMOUNT"'))
 
 
-def test_zip_is_streamed_and_bad_zips_are_named(tmp_path):
+def _stage_zip(path: Path, out: Path, stats: TableLog) -> int:
+    return stage_zip(path, out, table_id="35100177", source_url="u", raw_sha256="s", log=stats)
+
+
+def test_the_zip_member_is_staged_and_bad_zips_are_named(tmp_path):
+    out = tmp_path / "records" / "35100177.parquet"
+    out.parent.mkdir()
     good = tmp_path / "t.zip"
     good.write_bytes(zipped(table(row(), row(year="2020"))))
     stats = TableLog()
-    assert len(list(parse_zip(good, table_id="35100177", source_url="u", raw_sha256="s", log=stats))) == 2
+    assert _stage_zip(good, out, stats) == 2 and len(staged_records(out)) == 2
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # the member's copy is gone
     html = tmp_path / "h.zip"
     html.write_bytes(b"<!DOCTYPE html><html>Access denied</html>")
     with pytest.raises(SchemaError, match="HTML page, not a zip"):
-        list(parse_zip(html, table_id="35100177", source_url="u", raw_sha256="s", log=stats))
+        _stage_zip(html, out, stats)
     other = tmp_path / "o.zip"
     other.write_bytes(zipped(table(row()), name="a.csv")[:-40])
     with pytest.raises(SchemaError, match="not a zip file"):
-        list(parse_zip(other, table_id="35100177", source_url="u", raw_sha256="s", log=stats))
+        _stage_zip(other, out, stats)
+    assert len(staged_records(out)) == 2 and [p.name for p in out.parent.iterdir()] == [out.name]
 
 
-def test_records_have_exactly_the_declared_fields():
-    with (FIXTURES / "statcan" / "35100177.csv").open("rb") as stream:
-        log = TableLog()
-        records = list(parse_table_csv(stream, table_id="35100177", source_url="u", raw_sha256="s", log=log))
+def test_records_have_exactly_the_declared_fields(parse, tmp_path):
+    records, log = parse((FIXTURES / "statcan" / "35100177.csv").read_bytes())
     assert (log.rows, len(records)) == (4, 3) and not log.rejects
     declared = record_columns("statcan", "incidents")
-    assert all(record.keys() == declared.keys() for record in records)
+    assert all(set(record) == set(declared) for record in records)
 
 
-def test_a_table_without_trafficking_rows_fails_naming_the_file():
+def test_a_table_without_trafficking_rows_fails_naming_the_file(parse):
     with pytest.raises(SchemaError, match=r"statcan: u: 1 rows read, none of a trafficking-in-persons violation"):
         parse(table(row(violation="Total, all violations [0]")))
