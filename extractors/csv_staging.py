@@ -105,11 +105,12 @@ def _read_of(record_json: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class RowFilter:
-    """The rows a staged file keeps: those whose output `column` holds one of the values `choose`
-    picks from the column's distinct values in the file. A row DuckDB cannot split into fields is
-    reported only when `may_be_kept(its text)`; the other rows are read and passed over."""
+    """The rows a staged file keeps: those whose `field` holds one of the values `choose` picks
+    from the field's distinct values in the file (an output column of the same name must carry
+    the field as read). A row DuckDB cannot split into fields is reported only when
+    `may_be_kept(its text)`; the other rows are read and passed over."""
 
-    column: str
+    field: str
     choose: Callable[[list[str]], Collection[str]]
     may_be_kept: Callable[[str], bool]
 
@@ -141,18 +142,34 @@ def stage_csv(
     readable = raw if encoding == "utf-8" else _utf8_copy(raw, out.parent)
     positional = {f"c{index}": "VARCHAR" for index in range(len(header))}
     struct = "{" + ", ".join(f"{sql_text(k)}: {sql_text(v)}" for k, v in positional.items()) + "}"
-    cells = ", ".join(f"coalesce({trimmed(f'c{i}')}, '') as {fields[column]}" for i, column in enumerate(header))
-    scan = (
-        f"read_csv({sql_text(str(readable))}, header = true, columns = {struct}, auto_detect = false, "
-        "delim = ',', quote = '\"', escape = '\"', strict_mode = true, store_rejects = true, "
-        "rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')"
+    cell = {fields[column]: f"coalesce({trimmed(f'c{i}')}, '')" for i, column in enumerate(header)}
+    cells = ", ".join(f"{sql} as {field}" for field, sql in cell.items())
+    options = (
+        f"header = true, columns = {struct}, auto_detect = false, "
+        "delim = ',', quote = '\"', escape = '\"', strict_mode = true"
     )
+    scan = f"read_csv({sql_text(str(readable))}, {options}, store_rejects = true, "
+    scan += "rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')"
     staged = Path(tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")[1])
     try:
         with duckdb.connect(config={**(duckdb_config or {})}) as con:
             try:
+                con.execute("create temp table kept_values (value varchar)")
+                rows_of = scan
+                if keep is not None:
+                    # The filter's values, then the rows: only the kept rows' cells are trimmed
+                    # and typed (the others are written as nulls, and left out below).
+                    values = con.execute(
+                        f"select distinct {cell[keep.field]} "
+                        f"from read_csv({sql_text(str(readable))}, {options}, ignore_errors = true)"
+                    ).fetchall()
+                    chosen = sorted(set(keep.choose([value for (value,) in values])))
+                    if chosen:
+                        con.executemany("insert into kept_values values (?)", [(value,) for value in chosen])
+                    rows_of = f"(select *, {cell[keep.field]} in (select value from kept_values) as kept from {scan})"
+                    cells = ", ".join(f"if(kept, {sql}, null) as {field}" for field, sql in cell.items())
                 con.execute(
-                    f"copy (with cells as (select {cells} from {scan}) "
+                    f"copy (with cells as (select {cells} from {rows_of}) "
                     f"select {', '.join(columns)}, {reject_reason} as {REJECT_REASON} from cells) "
                     f"to {sql_text(str(staged))} (format parquet)"
                 )
@@ -178,38 +195,27 @@ def stage_csv(
                 "create temp table shifts as select first_row, max(shift) as shift from rejected_lines group by 1"
             )
             line_of = "file_row_number + 2 + coalesce(shifts.shift, 0)"
-            shifted = (
-                f"from read_parquet({sql_text(str(staged))}, file_row_number = true) as staged "
-                "asof left join shifts on staged.file_row_number >= shifts.first_row"
-            )
+            written = f"read_parquet({sql_text(str(staged))}, file_row_number = true)"
+            (rows,) = con.execute(f"select count(*) from {written}").fetchone() or (0,)
             broken_lines = len(broken)  # all counted as read, reported or not
-            wanted = "true"
             if keep is not None:
-                values = con.execute(
-                    f"select distinct {keep.column} from read_parquet({sql_text(str(staged))}) "
-                    f"where {keep.column} is not null"
-                ).fetchall()
-                con.execute("create temp table kept_values (value varchar)")
-                chosen = sorted(set(keep.choose([value for (value,) in values])))
-                if chosen:
-                    con.executemany("insert into kept_values values (?)", [(value,) for value in chosen])
-                wanted = f"staged.{keep.column} in (select value from kept_values)"
+                # only the kept rows from here on (before the join, which would otherwise take them all)
+                written = f"(select * from {written} where {keep.field} in (select value from kept_values))"
                 broken = [reject for reject in broken if keep.may_be_kept(reject[3])]
+            shifted = f"from {written} as staged asof left join shifts on staged.file_row_number >= shifts.first_row"
             typing = con.execute(
-                f"select {line_of}, {REJECT_REASON}, to_json(staged) {shifted} "
-                f"where {REJECT_REASON} is not null and {wanted} order by 1"
+                f"select {line_of}, {REJECT_REASON}, to_json(staged) {shifted} where {REJECT_REASON} is not null "
+                "order by 1"
             ).fetchall()
-            rows, kept = con.execute(
-                f"select count(*), count(*) filter (where {REJECT_REASON} is null and {wanted}) "
-                f"from read_parquet({sql_text(str(staged))}) as staged"
-            ).fetchone() or (0, 0)
+            (kept,) = con.execute(
+                f"select count(*) from {written} as staged where {REJECT_REASON} is null"
+            ).fetchone() or (0,)
             if broken or keep is not None:
                 # Lines are not the row numbers any more: write them down (rows in file order).
                 with_lines = Path(f"{staged}.lines")
                 con.execute(
                     f"copy (select * exclude (file_row_number, first_row, shift), {line_of} as {SOURCE_ROW} "
-                    f"{shifted} where {wanted} order by staged.file_row_number) "
-                    f"to {sql_text(str(with_lines))} (format parquet)"
+                    f"{shifted} order by staged.file_row_number) to {sql_text(str(with_lines))} (format parquet)"
                 )
                 with_lines.replace(staged)
         rejects: list[tuple[int, str, list[str] | dict[str, Any]]] = [

@@ -148,7 +148,7 @@ def _may_be_trafficking(line: str) -> bool:
 
 
 TRAFFICKING_ROWS = RowFilter(
-    column="violation",
+    field="violation",
     choose=lambda violations: [v for v in violations if is_trafficking_violation(v)],
     may_be_kept=_may_be_trafficking,
 )
