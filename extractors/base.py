@@ -13,7 +13,7 @@ from crossborder.core.errors import FetchError
 from crossborder.core.fetch_health import Attempt, failed_attempt, record_attempt
 from crossborder.core.files import utc_now
 from crossborder.core.landing import LandingZone, ManifestEntry
-from crossborder.core.progress import Progress
+from crossborder.core.progress import Countdown, Progress
 
 if TYPE_CHECKING:
     from crossborder.core.http import HttpClient
@@ -159,6 +159,7 @@ def extract_all(source: Source, ctx: ExtractContext) -> ExtractReport:
     items = source.plan(ctx, report)
     if items:
         item_ctx = source.fetch_context(ctx)
+        countdown = Countdown(ctx.progress, len(items), source.item_noun)
         for item in items:
             try:
                 source.fetch(item_ctx, item, report)
@@ -167,5 +168,6 @@ def extract_all(source: Source, ctx: ExtractContext) -> ExtractReport:
                     ctx.progress.say(f"    WARNING {source.item_noun} not landed: {exc} (retried next run)")
                 else:
                     report.failures.append(str(exc))
+            countdown.done()
     source.refresh_records(ctx, report)
     return report
