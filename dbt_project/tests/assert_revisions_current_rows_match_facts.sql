@@ -4,15 +4,18 @@
 -- multisets of rows give equal sums, and one pass over each table runs in constant memory (an
 -- EXCEPT ALL of two 10-million-row tables sorted both, for most of a large build's time). To
 -- see the rows that differ, run the same selects with EXCEPT ALL between them.
-{%- set encounter_columns = grain_of('fct_border_encounter_revisions') | join(', ') %}
-{%- set drug_columns = grain_of('fct_drug_seizure_revisions') | join(', ') %}
+{#- each row of a dataset as one hash: its keys and measures, in the same types on both sides #}
+{%- set encounter_row = grain_of('fct_border_encounter_revisions') | join(', ')
+    ~ ', cast(encounter_count as bigint)' %}
+{%- set drug_row = grain_of('fct_drug_seizure_revisions') | join(', ')
+    ~ ', cast(event_count as bigint), cast(round(quantity_lbs, 6) as decimal(38, 6))' %}
 with
 
 encounter_revisions as (
 
     select
         count(*) as row_count,
-        sum(hash({{ encounter_columns }}, cast(encounter_count as bigint))::hugeint) as row_hash_sum
+        sum(hash({{ encounter_row }})::hugeint) as row_hash_sum
     from {{ ref('fct_border_encounter_revisions') }}
     where is_current and change_type <> 'removed' and encounter_count is not null
 
@@ -22,7 +25,7 @@ encounter_facts as (
 
     select
         count(*) as row_count,
-        sum(hash({{ encounter_columns }}, cast(encounter_count as bigint))::hugeint) as row_hash_sum
+        sum(hash({{ encounter_row }})::hugeint) as row_hash_sum
     from {{ ref('fct_border_encounters') }}
 
 ),
@@ -31,13 +34,7 @@ drug_revisions as (
 
     select
         count(*) as row_count,
-        sum(
-            hash(
-                {{ drug_columns }},
-                cast(event_count as bigint),
-                cast(round(quantity_lbs, 6) as decimal(38, 6))
-            )::hugeint
-        ) as row_hash_sum
+        sum(hash({{ drug_row }})::hugeint) as row_hash_sum
     from {{ ref('fct_drug_seizure_revisions') }}
     where is_current and change_type <> 'removed' and event_count is not null
 
@@ -47,13 +44,7 @@ drug_facts as (
 
     select
         count(*) as row_count,
-        sum(
-            hash(
-                {{ drug_columns }},
-                cast(event_count as bigint),
-                cast(round(quantity_lbs, 6) as decimal(38, 6))
-            )::hugeint
-        ) as row_hash_sum
+        sum(hash({{ drug_row }})::hugeint) as row_hash_sum
     from {{ ref('fct_drug_seizures') }}
 
 ),
