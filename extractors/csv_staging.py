@@ -103,6 +103,23 @@ def _read_of(record_json: str) -> dict[str, Any]:
     return {key: value for key, value in record.items() if key not in (REJECT_REASON, "file_row_number")}
 
 
+def output_columns(declared: Mapping[str, str], constants: Mapping[str, Any], typed: Mapping[str, str]) -> list[str]:
+    """The `columns` of stage_csv for a dataset's declared record columns (name -> type), in
+    order: a constant (the file's provenance) cast to its type, else a typed SQL expression over
+    the cells, else the cell as read. source_row is stage_csv's (the row's line)."""
+    outputs = []
+    for column, column_type in declared.items():
+        if column == SOURCE_ROW:
+            continue
+        if column in constants:
+            value = constants[column]
+            literal = "null" if value is None else sql_text(str(value))
+            outputs.append(f"cast({literal} as {column_type}) as {column}")
+        else:
+            outputs.append(f"{typed.get(column, column)} as {column}")
+    return outputs
+
+
 @dataclass(frozen=True)
 class RowFilter:
     """The rows a staged file keeps: those whose `field` holds one of the values `choose` picks

@@ -14,10 +14,10 @@ from typing import IO, Any
 
 from extractors.cbp.discover import Release
 from extractors.cbp.schema import DECIMAL_FIELDS, INTEGER_FIELDS, MAY_BE_EMPTY, MONTHS, SERIES
-from extractors.csv_files import DECIMAL_SQL, CsvTable, RowLog, SchemaError, header_problems, refuse_html
-from extractors.csv_staging import quoted, stage_csv
+from extractors.csv_files import DECIMAL_SQL, RowLog, SchemaError, header_problems, read_header, refuse_html
+from extractors.csv_staging import output_columns, quoted, stage_csv
 from extractors.schema import record_columns
-from extractors.staged import SOURCE_ROW, sql_text
+from extractors.staged import sql_text
 
 # A year cell: `2024`, or `2025 (FYTD)` for the year in progress (RE2, as DuckDB reads it).
 _FISCAL_YEAR_SQL = r"(?i)[0-9]{4}(\s*\(FYTD\))?"
@@ -36,11 +36,11 @@ def _text_stream(data: IO[bytes]) -> io.TextIOWrapper:
     return io.TextIOWrapper(data, encoding=encoding, newline="")
 
 
-def _table(data: IO[bytes] | bytes, where: str, log: RowLog) -> CsvTable:
+def _header(data: IO[bytes] | bytes, where: str) -> list[str]:
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     refuse_html(stream.read(512), where, "a CSV file")
     stream.seek(0)
-    return CsvTable(_text_stream(stream), name=where, log=log)
+    return read_header(_text_stream(stream), where)
 
 
 def header_refusal(data: IO[bytes] | bytes, release: Release, name: str = "") -> str | None:
@@ -48,7 +48,7 @@ def header_refusal(data: IO[bytes] | bytes, release: Release, name: str = "") ->
     without -aor) is not the AOR table, naming the file (name, else the URL) and its header; None
     when the header is the AOR schema. SchemaError when the file is no CSV table at all."""
     where = f"cbp: {name or release.url}"
-    header = _table(data, where, RowLog()).header()
+    header = _header(data, where)
     problems = header_problems(header, SERIES[release.series][1])
     if not problems:
         return None
@@ -58,25 +58,20 @@ def header_refusal(data: IO[bytes] | bytes, release: Release, name: str = "") ->
     )
 
 
-def _series_table(data: IO[bytes] | bytes, release: Release, log: RowLog, name: str) -> tuple[CsvTable, list[str]]:
-    """The file's table and header; SchemaError naming the file when it is not the series' table."""
+def _series_header(data: IO[bytes] | bytes, release: Release, name: str) -> list[str]:
+    """The file's header; SchemaError naming the file when it is not the series' table."""
     where = f"cbp: {name or release.url}"
-    table = _table(data, where, log)
-    header = table.header()
+    header = _header(data, where)
     problems = header_problems(header, SERIES[release.series][1])
     if problems:
         raise SchemaError(f"{where}: header does not match the {release.series} schema: {'; '.join(problems)}")
-    return table, header
+    return header
 
 
 def check_header(data: IO[bytes] | bytes, release: Release, name: str = "") -> list[str]:
     """The header of a release file when it is the series' table (SchemaError naming the file
     otherwise): what `crossborder probe` checks without reading the rows."""
-    return _series_table(data, release, RowLog(), name)[1]
-
-
-def _literal(value: Any, column_type: str) -> str:
-    return f"cast(null as {column_type})" if value is None else f"cast({sql_text(str(value))} as {column_type})"
+    return _series_header(data, release, name)
 
 
 def _reason_sql(header: list[str], columns: dict[str, str]) -> str:
@@ -127,7 +122,7 @@ def stage_release_csv(
     log.rejects; a file that is not the series' table raises SchemaError naming it (name, else
     the URL). The rows are typed by DuckDB, by the rules of _reason_sql."""
     with raw.open("rb") as data:
-        _, header = _series_table(data, release, log, name)
+        header = _series_header(data, release, name)
     columns = SERIES[release.series][1]
     declared = record_columns("cbp", release.dataset)
     constants = {**release.provenance(), "raw_sha256": raw_sha256}
@@ -136,19 +131,13 @@ def stage_release_csv(
         **{field: f"try_cast({field} as bigint)" for field in INTEGER_FIELDS},
         **{field: f"try_cast({field} as double)" for field in DECIMAL_FIELDS},
     }
-    outputs = []
-    for column, column_type in declared.items():
-        if column == SOURCE_ROW:
-            continue  # the line, from the row's place in the file (csv_staging)
-        expression = _literal(constants[column], column_type) if column in constants else typed.get(column, column)
-        outputs.append(f"{expression} as {column}")
     return stage_csv(
         raw,
         out,
         name=f"cbp: {name or release.url}",
         header=header,
         fields=columns,
-        columns=outputs,
+        columns=output_columns(declared, constants, typed),
         reject_reason=_reason_sql(header, columns),
         log=log,
         duckdb_config=duckdb_config,

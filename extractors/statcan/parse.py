@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractors.csv_files import DECIMAL_SQL, CsvTable, RowLog, SchemaError, header_problems, refuse_html
-from extractors.csv_staging import RowFilter, quoted, stage_csv, trimmed
+from extractors.csv_files import DECIMAL_SQL, RowLog, SchemaError, header_problems, read_header, refuse_html
+from extractors.csv_staging import RowFilter, output_columns, quoted, stage_csv, trimmed
 from extractors.schema import record_columns
-from extractors.staged import SOURCE_ROW, sql_text
+from extractors.staged import sql_text
 from extractors.statcan.schema import COLUMNS, NULL_WHEN_EMPTY, REQUIRED_FIELDS
 
 _CODE = re.compile(r"^(?P<name>.*?)\s*\[(?P<code>[^\[\]]+)\]\s*$")
@@ -81,7 +81,7 @@ def _header(raw: Path, where: str, table_id: str) -> list[str]:
     with raw.open("rb") as data:
         refuse_html(data.read(512), where, "a CSV file")
         data.seek(0)
-        header = CsvTable(io.TextIOWrapper(data, encoding="utf-8-sig", newline=""), name=where, log=RowLog()).header()
+        header = read_header(io.TextIOWrapper(data, encoding="utf-8-sig", newline=""), where)
     problems = header_problems(header, COLUMNS, unexpected_ok=True)
     if problems:
         missing = [c for c in COLUMNS if c not in header]
@@ -175,14 +175,7 @@ def stage_table_csv(
     header = _header(raw, where, table_id)
     fields = {column: COLUMNS.get(column, f"extra_{index}") for index, column in enumerate(header)}
     constants = {"table_id": table_id, "source_url": source_url, "raw_sha256": raw_sha256}
-    typed = _typed_sql()
-    outputs = [
-        f"cast({sql_text(constants[column])} as {column_type}) as {column}"
-        if column in constants
-        else f"{typed.get(column, column)} as {column}"
-        for column, column_type in record_columns("statcan", "incidents").items()
-        if column != SOURCE_ROW  # the line (csv_staging)
-    ]
+    outputs = output_columns(record_columns("statcan", "incidents"), constants, _typed_sql())
     kept = stage_csv(
         raw,
         out,

@@ -117,6 +117,19 @@ def test_bad_rows_are_rejected_counted_and_kept_not_dropped():
     ]
 
 
+@pytest.mark.parametrize("quantity", ["inf", "-Infinity", "nan", "NaN", "1e309"])
+def test_a_quantity_that_is_not_a_finite_number_is_rejected(quantity):
+    # DuckDB casts these to doubles; an infinite weight of seized drugs would poison every sum.
+    rows = drug_rows([2024], months=["OCT"]) + [
+        f"2024,NOV,Office of Field Operations,Northern Border,Land Only,BUFFALO FIELD OFFICE,Fentanyl,1,{quantity}",
+    ]
+    records, stats = parse(
+        csv_bytes(DRUG_HEADER, rows), f"{BASE}/sites/default/files/2024-10/nationwide-drugs-fy21-fy24.csv"
+    )
+    assert len(records) == 2
+    assert [(r["line"], r["reason"]) for r in stats.rejects] == [(4, f"quantity_lbs '{quantity}' is not a number")]
+
+
 def test_cp1252_text_is_decoded_without_replacement_characters():
     row = "2024,OCT,Office of Field Operations,Northern Border,Land Only,MONTRÉAL PRECLEARANCE,Fentanyl,1,1.0"
     body = (DRUG_HEADER + "\r\n" + row + "\r\n").encode("cp1252")

@@ -97,6 +97,14 @@ def test_bad_rows_are_rejected_not_dropped(parse):
     ]
 
 
+@pytest.mark.parametrize("value", ["inf", "-Infinity", "nan", "1e309"])
+def test_a_value_that_is_not_a_finite_number_is_rejected(parse, value):
+    # DuckDB would read these as doubles; a count of incidents cannot be infinite.
+    records, stats = parse(table(row(value=value), row()))
+    assert [r["source_row"] for r in records] == [3]
+    assert [(r["line"], r["reason"]) for r in stats.rejects] == [(2, f"VALUE '{value}' is not a number")]
+
+
 def test_a_short_row_is_rejected_only_when_it_names_a_trafficking_violation(parse):
     short_trafficking = '"2021","Alberta [48]","2016A000248","Trafficking in persons [1525]"\n'
     short_other = '"2021","Alberta [48]","2016A000248","Total, all violations [0]"\n'
